@@ -1,0 +1,35 @@
+# Two entry points for a fresh machine: `make demo` and `make test`.
+# Each creates .venv and installs the project into it when pyproject.toml is newer.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BIND ?= 127.0.0.1:8000
+
+.PHONY: demo test bench browser-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/arabic-search reindex index_data/sample
+	$(BIN)/arabic-search serve --bind $(BIND)
+
+# Headless Chromium for the browser test: Debian's package, never a downloaded browser.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser test"; \
+	  SUDO=$$( [ "$$(id -u)" -ne 0 ] && echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/arabic-search bench
+
+clean:
+	rm -rf $(VENV) index_data/index .pytest_cache

@@ -1,0 +1,2 @@
+"""CLI commands that change or describe the index: reindex, add, delete, stats."""
+COMMANDS: list = []

@@ -1,0 +1,2 @@
+"""CLI commands that read the index: search and eval."""
+COMMANDS: list = []
