@@ -1,0 +1,142 @@
+"""Validation of search parameters into one immutable SearchRequest, shared by the web app, the CLI and tests.
+
+Every way a request can be refused (a 400 in the API) is decided here, before any index work is done,
+so that no parameter can make a worker spend more than a bounded amount of time.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 100  # a pasted paragraph fits; "thousands of terms" does not
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 10
+MAX_RESULT_WINDOW = 1000  # deepest hit a client may page to, as Elasticsearch's max_result_window
+SORTS = ("relevance", "date")
+
+# A wildcard at the start of a word would have to scan the whole vocabulary.
+_LEADING_WILDCARD = re.compile(r"(?:^|[\s(\"'«“+-]|:)\*+\w")
+_WORD = re.compile(r"\w+")
+
+
+class InvalidRequest(ValueError):
+    """A parameter the client must fix; `code` is a stable machine name, `message` is for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """One validated search: the query text, the page window, the filters and the sort order."""
+
+    q: str = ""
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    sources: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    sort: str = "relevance"
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def parse_search_request(args: Mapping) -> SearchRequest:
+    """Validate raw parameters (a dict or a Werkzeug MultiDict) or raise InvalidRequest."""
+    q = _parse_query(_first(args, "q") or "")
+    page = _parse_int(args, "page", 1, minimum=1)
+    per_page = _parse_int(args, "per_page", DEFAULT_PER_PAGE, minimum=1)
+    if per_page > MAX_PER_PAGE:
+        raise InvalidRequest("invalid_per_page", f"per_page must be between 1 and {MAX_PER_PAGE}")
+    if page * per_page > MAX_RESULT_WINDOW:
+        raise InvalidRequest(
+            "page_out_of_window",
+            f"page {page} is beyond the result window: page × per_page may not exceed {MAX_RESULT_WINDOW}",
+        )
+    date_from = _parse_date(args, "from", end_of_day=False)
+    date_to = _parse_date(args, "to", end_of_day=True)
+    if date_from and date_to and date_from > date_to:
+        raise InvalidRequest("invalid_date_range", "'from' must not be after 'to'")
+    sort = (_first(args, "sort") or "relevance").strip()
+    if sort not in SORTS:
+        raise InvalidRequest("invalid_sort", f"sort must be one of: {', '.join(SORTS)}")
+    return SearchRequest(
+        q=q,
+        page=page,
+        per_page=per_page,
+        sources=_many(args, "source"),
+        categories=_many(args, "category"),
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+    )
+
+
+def _parse_query(raw: str) -> str:
+    if not isinstance(raw, str):
+        raise InvalidRequest("invalid_query", "q must be text")
+    if len(raw) > MAX_QUERY_CHARS:
+        raise InvalidRequest("query_too_long", f"q may be at most {MAX_QUERY_CHARS} characters")
+    q = raw.strip()
+    if _LEADING_WILDCARD.search(q):
+        raise InvalidRequest("leading_wildcard", "a word may not start with the wildcard *")
+    if len(_WORD.findall(q)) > MAX_QUERY_TERMS:
+        raise InvalidRequest("too_many_terms", f"q may contain at most {MAX_QUERY_TERMS} words")
+    return q
+
+
+def _first(args: Mapping, name: str):
+    """The first value of a parameter, whether `args` maps names to values or to lists of values."""
+    value = args.get(name)
+    if isinstance(value, (list, tuple)):
+        return value[0] if value else None
+    return value
+
+
+def _many(args: Mapping, name: str) -> tuple[str, ...]:
+    """All non-empty values of a repeatable parameter; a comma-separated value counts as several."""
+    if hasattr(args, "getlist"):
+        raw = args.getlist(name)
+    else:
+        value = args.get(name)
+        raw = list(value) if isinstance(value, (list, tuple)) else ([] if value is None else [value])
+    values = (part.strip() for item in raw for part in str(item).split(","))
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+def _parse_int(args: Mapping, name: str, default: int, minimum: int) -> int:
+    raw = _first(args, name)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return default
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise InvalidRequest(f"invalid_{name}", f"{name} must be a whole number") from None
+    if value < minimum:
+        raise InvalidRequest(f"invalid_{name}", f"{name} must be at least {minimum}")
+    return value
+
+
+def _parse_date(args: Mapping, name: str, end_of_day: bool) -> datetime | None:
+    """An ISO date or datetime; a bare date in `to` means the whole of that day is included."""
+    raw = _first(args, name)
+    if raw is None or not str(raw).strip():
+        return None
+    text = str(raw).strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            clock = datetime.max.time() if end_of_day else datetime.min.time()
+            return datetime.combine(day, clock)
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidRequest("invalid_date", f"'{name}' must be an ISO date such as 2018-05-31") from None
+    return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
