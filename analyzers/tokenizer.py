@@ -1,0 +1,46 @@
+"""A Whoosh tokenizer for Arabic text that keeps diacritics and joiners inside words.
+
+Whoosh's default `\\w+` splits الرَّئيسُ at the shadda because harakat are not `\\w`; this one
+does not, and its offsets always slice the original text.
+"""
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import Token, Tokenizer
+
+from analyzers.normalize import DIACRITICS, FORMAT_CONTROLS
+
+_MARKS = "\u0300-\u036f" + re.escape(DIACRITICS)  # Latin and Arabic combining marks
+_INSIDE = _MARKS + re.escape(FORMAT_CONTROLS)  # joiners and bidi controls only count inside a word
+# A word starts with a letter or digit, may hold marks, controls and `_` (hashtags such as
+# #اليوم_الوطني), and ends on a letter, digit or mark.
+WORD_PATTERN = re.compile(rf"[^\W_](?:[\w{_INSIDE}]*(?:[^\W_]|[{_MARKS}]))?")
+
+
+class ArabicTokenizer(Tokenizer):
+    """Yield one Token per word, with `startchar`/`endchar` on the text as written."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:  # the query parser asks for the whole value as one term
+            t.original = t.text = value
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for pos, match in enumerate(WORD_PATTERN.finditer(value), start_pos):
+            t.text = match.group()
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
