@@ -1,0 +1,147 @@
+"""Where the index lives and how readers open it: `resolve_index_root`, `IndexStore` and its errors.
+
+Readers (the web app, `search`, `stats`) go through `IndexStore`, which follows the root's CURRENT pointer,
+keeps one open Whoosh searcher per thread and reopens it only when the pointer's revision changes: after a
+`reindex` swapped generations or an `add`/`delete` committed. A running server thus sees new content without
+a restart, and a request never sees half of a change.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.index_layout import Pointer, manifest_problems, read_pointer
+
+ENV_VARIABLE = "ARABIC_SEARCH_INDEX"
+DEFAULT_INDEX_ROOT = Path(__file__).resolve().parent.parent / "index_data" / "index"
+
+
+def resolve_index_root(option: str | os.PathLike | None) -> Path:
+    """The index root: the `--index` option, else $ARABIC_SEARCH_INDEX, else `<repo>/index_data/index`."""
+    if option:
+        return Path(option)
+    from_env = os.environ.get(ENV_VARIABLE)
+    if from_env:
+        return Path(from_env)
+    return DEFAULT_INDEX_ROOT
+
+
+def rebuild_hint(root: Path) -> str:
+    return f"build it with: arabic-search reindex SOURCE... --index {root}"
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot be served; the message names the path and how to rebuild it."""
+
+
+class IndexNotFound(IndexUnavailable):
+    """Nothing has been published under the root yet."""
+
+
+class IndexCorrupt(IndexUnavailable):
+    """Something is published but cannot be opened safely (missing or truncated files, unreadable TOC)."""
+
+
+def read_live_pointer(root: Path) -> Pointer:
+    """The root's pointer, or IndexNotFound / IndexCorrupt with an actionable message."""
+    try:
+        pointer = read_pointer(root)
+    except (ValueError, KeyError) as error:
+        raise IndexCorrupt(f"index pointer {root / 'CURRENT'} is unreadable ({error}); {rebuild_hint(root)}") from None
+    if pointer is None:
+        raise IndexNotFound(f"no index found at {root}; {rebuild_hint(root)}")
+    return pointer
+
+
+def open_generation(root: Path, pointer: Pointer, writable: bool = False) -> whoosh_index.Index:
+    """Open the generation the pointer names, checking its files against the manifest first."""
+    directory = root / pointer.live
+    if not directory.is_dir():
+        raise IndexCorrupt(f"live index directory {directory} is missing; {rebuild_hint(root)}")
+    try:
+        index = whoosh_index.open_dir(str(directory), readonly=not writable)
+        toc_generation = index.latest_generation()
+    except Exception as error:  # Whoosh raises anything from EmptyIndexError to struct.error here
+        raise IndexCorrupt(f"cannot open index {directory}: {error!r}; {rebuild_hint(root)}") from None
+    problems = manifest_problems(directory, toc_generation)
+    if problems:
+        raise IndexCorrupt(f"index {directory} is damaged: {'; '.join(problems)}; {rebuild_hint(root)}")
+    return index
+
+
+class IndexStore:
+    """Read access to the live generation of an index root, shared by every request of a process.
+
+    Whoosh searchers are not safe to share between threads, so each thread keeps its own, opened once and
+    reused until the pointer's (generation, revision) changes. The per-call check is one small file read.
+    """
+
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.root = Path(root)
+        self._local = threading.local()
+        self._open_searchers: weakref.WeakSet = weakref.WeakSet()
+        self._registry_lock = threading.Lock()
+
+    @property
+    def pointer(self) -> Pointer:
+        return read_live_pointer(self.root)
+
+    @property
+    def generation(self) -> str:
+        """Name of the live generation directory, e.g. `gen-000003`."""
+        return self.pointer.live
+
+    def check(self) -> None:
+        """Open the live index once so that startup fails early with IndexUnavailable, not a traceback later."""
+        with self.searcher():
+            pass
+
+    def doc_count(self) -> int:
+        with self.searcher() as searcher:
+            return searcher.doc_count()
+
+    @contextmanager
+    def searcher(self) -> Iterator:
+        """Yield this thread's searcher on the live generation, reopened if the index changed since last use."""
+        yield self._current_searcher()
+
+    def close(self) -> None:
+        """Close every searcher this store opened (all threads); the next `searcher()` reopens."""
+        with self._registry_lock:
+            searchers = list(self._open_searchers)
+            self._open_searchers = weakref.WeakSet()
+        for searcher in searchers:
+            searcher.close()
+        self._local = threading.local()
+
+    def _current_searcher(self):
+        pointer = read_live_pointer(self.root)
+        key = (pointer.live, pointer.revision)
+        cached = getattr(self._local, "entry", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        key, searcher = self._open_searcher(pointer)
+        if cached is not None:
+            cached[1].close()
+        self._local.entry = (key, searcher)
+        return searcher
+
+    def _open_searcher(self, pointer: Pointer):
+        try:
+            searcher = open_generation(self.root, pointer).searcher()
+        except IndexCorrupt:
+            # A writer may have swapped and cleaned up between our pointer read and the open: retry once.
+            fresh = read_live_pointer(self.root)
+            if (fresh.live, fresh.revision) == (pointer.live, pointer.revision):
+                raise
+            pointer = fresh
+            searcher = open_generation(self.root, pointer).searcher()
+        with self._registry_lock:
+            self._open_searchers.add(searcher)
+        return (pointer.live, pointer.revision), searcher
