@@ -1,0 +1,165 @@
+"""Pure functions that turn the search core's result dict into what the page template shows.
+
+Kept apart from Flask so the rules that matter for safety (which highlight markup is trusted, which
+links are followed) and for navigation (pagination window, facet state, link parameters) are plain
+functions with table tests.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from markupsafe import Markup, escape
+
+from indexer.search_request import MAX_RESULT_WINDOW, SearchRequest
+
+SAFE_URL_SCHEMES = ("http", "https")
+SEARCH_PARAMETERS = ("q", "source", "category", "from", "to", "sort", "per_page", "page")
+FILTER_PARAMETERS = ("source", "category", "from", "to")
+FACET_LABELS = {"source": "المصدر", "category": "التصنيف"}
+SORT_LABELS = {"relevance": "الأكثر صلة", "date": "الأحدث أولًا"}
+PAGE_WINDOW = 2  # page links shown on each side of the current page
+
+# Arabic wording of InvalidRequest codes; unknown codes fall back to the core's English message.
+ARABIC_REQUEST_ERRORS = {
+    "query_too_long": "نص البحث أطول من 500 حرف. اختصره وحاول مجددًا.",
+    "too_many_terms": "نص البحث يحتوي على كلمات كثيرة جدًا. اختصره وحاول مجددًا.",
+    "leading_wildcard": "لا يمكن أن تبدأ كلمة بعلامة * أو ؟ لأن ذلك يتطلب فحص الفهرس كله.",
+    "invalid_query": "نص البحث غير صالح.",
+    "invalid_page": "رقم الصفحة غير صالح.",
+    "invalid_per_page": "عدد النتائج في الصفحة غير صالح (من 1 إلى 100).",
+    "page_out_of_window": "هذه الصفحة أبعد من آخر صفحة يمكن عرضها. ضيّق البحث بدل التنقل إلى صفحات بعيدة.",
+    "invalid_date": "التاريخ غير صالح. استخدم الصيغة 2018-05-31.",
+    "invalid_date_range": "تاريخ البداية بعد تاريخ النهاية.",
+    "invalid_sort": "طريقة الترتيب غير معروفة.",
+}
+
+_MARK_TAG = re.compile(r"</?mark>")
+
+
+def trusted_highlight(html: str | None, fallback: str) -> Markup:
+    """Markup for a core highlight, trusted only if its sole tags are <mark>; otherwise the text, escaped.
+
+    The core promises escaped text plus whole-word <mark>; this check keeps that promise from being
+    the only thing between a stored `<script>` and the reader's browser.
+    """
+    if not html:
+        return escape(fallback)
+    bare = _MARK_TAG.sub("", html)
+    if "<" in bare or ">" in bare:
+        return escape(html)
+    return Markup(html)
+
+
+def safe_link(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) link, else None (no javascript:, data:, relative or odd URLs)."""
+    if not url or not isinstance(url, str):
+        return None
+    candidate = url.strip()
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_URL_SCHEMES or not parts.netloc:
+        return None
+    if any(ord(char) < 0x21 for char in candidate):
+        return None
+    return candidate
+
+
+def page_url(args: Mapping, **overrides) -> str:
+    """A link to the page with the current parameters, some replaced (None removes one), empty ones dropped."""
+    pairs: list[tuple[str, str]] = []
+    for name in SEARCH_PARAMETERS:
+        values = overrides[name] if name in overrides else _values(args, name)
+        if values is None:
+            continue
+        for value in [values] if isinstance(values, (str, int)) else values:
+            if str(value).strip():
+                pairs.append((name, str(value)))
+    return "?" + urlencode(pairs) if pairs else "?"
+
+
+def _values(args: Mapping, name: str) -> list[str]:
+    return list(args.getlist(name)) if hasattr(args, "getlist") else ([args[name]] if name in args else [])
+
+
+def has_search(args: Mapping) -> bool:
+    """True when the reader asked for something: a query or any filter."""
+    return any(str(value).strip() for name in ("q", *FILTER_PARAMETERS) for value in _values(args, name))
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    checked: bool
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    url: str
+    current: bool
+
+
+def facet_values(counts: Mapping[str, int], selected: Iterable[str]) -> list[FacetValue]:
+    """Facet checkboxes, most frequent first; a selected value with no hits stays listed so it can be unticked."""
+    selected = tuple(selected)
+    values = [FacetValue(value, int(count), value in selected) for value, count in counts.items()]
+    values += [FacetValue(value, 0, True) for value in selected if value not in counts]
+    return sorted(values, key=lambda facet: (-facet.count, facet.value))
+
+
+def last_page(total: int, per_page: int) -> int:
+    """The last page a reader can reach: bounded by the hits and by the validator's result window."""
+    return max(1, min(math.ceil(total / per_page), MAX_RESULT_WINDOW // per_page))
+
+
+def page_links(args: Mapping, current: int, total: int, per_page: int) -> list[PageLink]:
+    """First, last, and a small window around the current page."""
+    last = last_page(total, per_page)
+    numbers = {1, last, *range(max(1, current - PAGE_WINDOW), min(last, current + PAGE_WINDOW) + 1)}
+    return [PageLink(number, page_url(args, page=number), number == current) for number in sorted(numbers)]
+
+
+def result_view(result: Mapping, search_request: SearchRequest, args: Mapping) -> dict:
+    """Everything the results part of the template needs, derived from one `search()` result."""
+    per_page = search_request.per_page
+    current = search_request.page
+    last = last_page(result["total"], per_page)
+    suggestion = result.get("suggestion")
+    return {
+        "total": result["total"],
+        "took_ms": result.get("took_ms"),
+        "hits": [hit_view(hit) for hit in result["hits"]],
+        "facets": {
+            name: facet_values(result.get("facets", {}).get(name, {}), selected)
+            for name, selected in (("source", search_request.sources), ("category", search_request.categories))
+        },
+        "suggestion": suggestion,
+        "suggestion_url": page_url(args, q=suggestion, page=None) if suggestion else None,
+        "pages": page_links(args, current, result["total"], per_page) if last > 1 else [],
+        "previous_url": page_url(args, page=current - 1) if current > 1 else None,
+        "next_url": page_url(args, page=current + 1) if current < last else None,
+    }
+
+
+def hit_view(hit: Mapping) -> dict:
+    highlights = hit.get("highlights") or {}
+    body = highlights.get("body")
+    if isinstance(body, (list, tuple)):
+        body = " … ".join(body)
+    published = hit.get("published") or ""
+    return {
+        "id": hit["id"],
+        "title_html": trusted_highlight(highlights.get("title"), hit.get("title") or hit["id"]),
+        "body_html": trusted_highlight(body, ""),
+        "url": safe_link(hit.get("url")),
+        "source": hit.get("source") or "",
+        "category": hit.get("category") or "",
+        "date": str(published)[:10],
+    }
