@@ -1,0 +1,228 @@
+"""HTTP benchmark: the production `arabic-search serve` (gunicorn) on loopback, loaded by `wrk`.
+
+Everything is bounded: the server gets a fixed time to become healthy, the load a fixed duration, and
+the server is stopped (our own child, by its process group) whatever happens. Without `wrk` a small
+threaded Python client does the same job, with the same bounds.
+"""
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from benchmarks.stats import latency_summary, rate
+
+HOST = "127.0.0.1"
+SEARCH_PATH = "/api/search"
+_UNIT_SECONDS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_TIME = re.compile(r"([\d.]+)(us|ms|s|m|h)$")
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (the OS picks it)."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def search_paths(queries: Sequence[str], per_page: int = 10) -> list[str]:
+    """Request paths of the API for each query, percent-encoded so they are plain ASCII."""
+    return [f"{SEARCH_PATH}?{urllib.parse.urlencode({'q': q, 'per_page': per_page})}" for q in queries]
+
+
+def wrk_script(paths: Sequence[str]) -> str:
+    """A wrk Lua script that cycles through `paths` (ASCII only, so quoting with %q is safe)."""
+    items = ",\n".join(f"  {_lua_string(path)}" for path in paths)
+    return (
+        "local paths = {\n" + items + "\n}\n"
+        "local n = 0\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        "  return wrk.format(\"GET\", paths[(n % #paths) + 1])\n"
+        "end\n"
+    )
+
+
+def _lua_string(text: str) -> str:
+    if not text.isascii():
+        raise ValueError("wrk paths must be percent-encoded ASCII")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def parse_duration(text: str) -> float:
+    """wrk's '12.34ms' / '1.02s' / '850.00us' as seconds."""
+    match = _TIME.match(text.strip())
+    if not match:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def parse_wrk_output(output: str) -> dict:
+    """Requests, duration, requests/s, latency percentiles and errors from `wrk --latency` output."""
+    done = re.search(r"(\d+) requests in ([\d.]+\w+)", output)
+    per_second = re.search(r"Requests/sec:\s*([\d.]+)", output)
+    if not done or not per_second:
+        raise ValueError("wrk output has no request summary")
+    percentiles = {
+        f"p{int(float(p))}_ms": round(parse_duration(value) * 1000, 3)
+        for p, value in re.findall(r"^\s+(\d+(?:\.\d+)?)%\s+(\S+)\s*$", output, re.MULTILINE)
+    }
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "requests": int(done.group(1)),
+        "seconds": round(parse_duration(done.group(2)), 3),
+        "requests_per_s": float(per_second.group(1)),
+        **percentiles,
+        "socket_errors": sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def serve_command(index_root: Path, port: int) -> list[str]:
+    """The production `arabic-search serve`, run with this interpreter (works before `pip install`)."""
+    return [sys.executable, "-c", "from search_app.cli import main; main()",
+            "serve", "--bind", f"{HOST}:{port}", "--index", str(index_root)]
+
+
+@contextmanager
+def running_server(index_root: Path, repo_root: Path, workers: int, log_path: Path, start_timeout: float = 60):
+    """Start gunicorn through `serve`, wait for /healthz, yield its base URL, always stop it.
+
+    Its output goes to `log_path`, never to a pipe: an access log of thousands of lines would
+    fill a pipe nobody reads and stall the server mid-benchmark.
+    """
+    port = free_port()
+    env = dict(os.environ, WEB_CONCURRENCY=str(workers), GUNICORN_CMD_ARGS=f"--workers {workers}")
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(serve_command(index_root, port), cwd=repo_root, env=env,
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://{HOST}:{port}"
+    try:
+        _wait_healthy(server, base, log_path, start_timeout)
+        yield base
+    finally:
+        _stop(server)
+
+
+def _log_tail(log_path: Path) -> str:
+    return log_path.read_text(encoding="utf-8", errors="replace")[-800:]
+
+
+def _wait_healthy(server: subprocess.Popen, base: str, log_path: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"server exited ({server.returncode}): {_log_tail(log_path)}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server at {base} not healthy after {timeout:.0f}s: {_log_tail(log_path)}")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """SIGTERM our server's process group (gunicorn and its workers), SIGKILL it after 15 s."""
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=5)
+
+
+def warm_up(base: str, paths: Sequence[str], count: int = 20) -> None:
+    """A few sequential requests so each worker has opened its searcher before the clock starts."""
+    for path in paths[:count]:
+        with urllib.request.urlopen(base + path, timeout=30) as response:
+            response.read()
+
+
+def run_wrk(base: str, paths: Sequence[str], seconds: float, concurrency: int, script_dir: Path) -> dict:
+    """Load `base` with wrk for `seconds` at `concurrency` connections over 2 threads."""
+    script = script_dir / "bench-paths.lua"
+    script.write_text(wrk_script(paths), encoding="ascii")
+    threads = max(1, min(2, concurrency))
+    command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{int(seconds)}s", "--timeout", "10s",
+               "--latency", "-s", str(script), base + SEARCH_PATH]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    if completed.returncode != 0:
+        raise RuntimeError(f"wrk failed: {completed.stderr.strip()[-500:]}")
+    return {"tool": "wrk", **parse_wrk_output(completed.stdout)}
+
+
+def run_python_load(base: str, paths: Sequence[str], seconds: float, concurrency: int) -> dict:
+    """Fallback load: `concurrency` threads with keep-alive connections until the deadline."""
+    url = urllib.parse.urlsplit(base)
+    timings: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(offset: int) -> None:
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        n = offset
+        while time.monotonic() < deadline:
+            path = paths[n % len(paths)]
+            n += concurrency
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                connection.close()
+                connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+            elapsed = time.perf_counter() - started
+            with lock:
+                timings.append(elapsed)
+                failures[0] += not ok
+        connection.close()
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(concurrency)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=seconds + 30)
+    elapsed = time.monotonic() - started
+    if not timings:
+        raise RuntimeError("the load client completed no request")
+    summary = latency_summary(timings)
+    return {"tool": "python", "requests": len(timings), "seconds": round(elapsed, 3),
+            "requests_per_s": rate(len(timings), elapsed), "p50_ms": summary["p50_ms"],
+            "p99_ms": summary["p99_ms"], "socket_errors": 0, "non_2xx": failures[0]}
+
+
+def measure_http(index_root: Path, repo_root: Path, queries: Sequence[str], seconds: float,
+                 concurrency: int, workers: int, work_dir: Path) -> dict:
+    """Serve `index_root` with gunicorn and measure requests/s, p99 and errors under a bounded load."""
+    paths = search_paths(queries)
+    with running_server(index_root, repo_root, workers, work_dir / "server.log") as base:
+        warm_up(base, paths)
+        if shutil.which("wrk"):
+            result = run_wrk(base, paths, seconds, concurrency, work_dir)
+        else:
+            result = run_python_load(base, paths, seconds, concurrency)
+    result.update({"concurrency": concurrency, "workers": workers,
+                   "errors": result["socket_errors"] + result["non_2xx"]})
+    return result

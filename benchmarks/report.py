@@ -1,0 +1,131 @@
+"""The printed benchmark table: pure functions from the results dict to aligned text, ours beside Lucene."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+QUALITY_METRICS = (("mrr@10", "MRR@10"), ("recall@100", "R@100"), ("ndcg@10", "nDCG@10"))
+OUR_ANALYZERS = ("whoosh-standard", "light10", "arabic")
+PEER = "lucene-arabic"
+MISSING = "–"
+
+
+def fmt_int(value) -> str:
+    return MISSING if value is None else f"{round(value):,}"
+
+
+def fmt_metric(value) -> str:
+    return MISSING if value is None else f"{value:.3f}"
+
+
+def fmt_ms(value) -> str:
+    if value is None:
+        return MISSING
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
+def fmt_ratio(value) -> str:
+    return MISSING if value is None else f"{value:.2f}×"
+
+
+def ratio(ours, peer) -> float | None:
+    """ours ÷ peer, or None when either side is missing (a skipped peer must not print 0×)."""
+    if ours is None or not peer:
+        return None
+    return ours / peer
+
+
+def format_grid(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Left-align the first column, right-align the others, pad every column to its widest cell."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [str(cells[0]).ljust(widths[0])]
+        parts += [str(cell).rjust(width) for cell, width in zip(cells[1:], widths[1:])]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(headers), rule, *(line(row) for row in rows)])
+
+
+def quality_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None:
+    quality = results.get("quality")
+    if not quality:
+        return None
+    headers = ["set / metric", *OUR_ANALYZERS, "Lucene arabic", "arabic/Lucene"]
+    rows = []
+    for set_name, engines in quality.items():
+        for key, label in QUALITY_METRICS:
+            ours = [(engines.get(name) or {}).get(key) for name in OUR_ANALYZERS]
+            peer = (engines.get(PEER) or {}).get(key)
+            rows.append([f"{set_name} {label}", *map(fmt_metric, ours), fmt_metric(peer),
+                         fmt_ratio(ratio(ours[-1], peer))])
+    return "Quality (production eval vs run.sh eval arabic, BM25)", headers, rows
+
+
+def analyzer_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None:
+    speeds = results.get("analyzer")
+    if not speeds:
+        return None
+    peer = (speeds.get(PEER) or {}).get("tokens_per_s")
+    headers = ["analyzer", "tokens", "ours tokens/s", "Lucene arabic tokens/s", "ours/Lucene"]
+    rows = [[name, fmt_int(row.get("tokens")), fmt_int(row.get("tokens_per_s")), fmt_int(peer),
+             fmt_ratio(ratio(row.get("tokens_per_s"), peer))]
+            for name, row in speeds.items() if name != PEER]
+    return "Analyzer throughput (ant-v2.1 title + body)", headers, rows
+
+
+def index_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None:
+    builds = results.get("index")
+    if not builds:
+        return None
+    headers = ["docs", "seconds", "ours docs/s", "peak RSS MiB", "Lucene docs/s", "ours/Lucene"]
+    rows = [[fmt_int(row["docs"]), f"{row['seconds']:.1f}", fmt_int(row.get("docs_per_s")),
+             fmt_int(row.get("peak_rss_mib")), fmt_int(row.get("lucene_docs_per_s")),
+             fmt_ratio(ratio(row.get("docs_per_s"), row.get("lucene_docs_per_s")))]
+            for row in builds]
+    return "Indexing (full rebuild, fresh process each)", headers, rows
+
+
+def search_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None:
+    runs = results.get("search")
+    if not runs:
+        return None
+    headers = ["docs", "queries", "ours p50 ms", "ours p95 ms", "Lucene p50 ms", "Lucene p95 ms",
+               "p50 ours/Lucene", "p95 ours/Lucene"]
+    rows = [[fmt_int(row["docs"]), fmt_int(row.get("count")), fmt_ms(row.get("p50_ms")), fmt_ms(row.get("p95_ms")),
+             fmt_ms(row.get("lucene_p50_ms")), fmt_ms(row.get("lucene_p95_ms")),
+             fmt_ratio(ratio(row.get("p50_ms"), row.get("lucene_p50_ms"))),
+             fmt_ratio(ratio(row.get("p95_ms"), row.get("lucene_p95_ms")))]
+            for row in runs]
+    return ("Search in process (ours: top 10 + highlights; Lucene: top 100, no highlights)", headers, rows)
+
+
+def http_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None:
+    run = results.get("http")
+    if not run:
+        return None
+    headers = ["docs", "tool", "workers", "concurrency", "seconds", "requests", "requests/s", "p50 ms", "p99 ms",
+               "errors"]
+    rows = [[fmt_int(run.get("docs")), run.get("tool", MISSING), str(run.get("workers", MISSING)),
+             str(run.get("concurrency", MISSING)), f"{run.get('seconds', 0):.0f}", fmt_int(run.get("requests")),
+             fmt_int(run.get("requests_per_s")), fmt_ms(run.get("p50_ms")), fmt_ms(run.get("p99_ms")),
+             fmt_int(run.get("errors"))]]
+    return "HTTP through gunicorn on loopback (no Lucene HTTP peer)", headers, rows
+
+
+SECTIONS: tuple[Callable[[dict], tuple | None], ...] = (
+    quality_section, analyzer_section, index_section, search_section, http_section,
+)
+
+
+def format_report(results: dict) -> str:
+    """The whole table: one titled grid per section that has results, then what was skipped and why."""
+    blocks = []
+    for build in SECTIONS:
+        section = build(results)
+        if section:
+            title, headers, rows = section
+            blocks.append(f"== {title} ==\n{format_grid(headers, rows)}")
+    blocks += [f"skipped: {note}" for note in results.get("skipped", [])]
+    blocks += [f"FAILED: {note}" for note in results.get("failed", [])]
+    return "\n\n".join(blocks) if blocks else "no results"

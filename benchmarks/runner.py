@@ -1,0 +1,205 @@
+"""Runs the chosen sections in order, sharing corpora and built indexes between them, and saves results.
+
+Each section adds its figures to one results dict, which is written to disk after every section, so
+an interrupted run still leaves what it measured. A failing section is reported and the others go on.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from datetime import datetime, timezone
+from itertools import islice
+from pathlib import Path
+
+from benchmarks.analyzer_speed import measure_analyzer
+from benchmarks.config import QUALITY_ANALYZERS, SPEED_ANALYZERS, BenchConfig
+from benchmarks.corpus import analyzer_texts, read_jsonl, repeat_to_size, write_jsonl
+from benchmarks.http_load import measure_http
+from benchmarks.indexing import run_build
+from benchmarks.peer import Peer, analyze_throughput, check_peer, run_eval
+from benchmarks.quality import measure_peer_quality, measure_quality
+from benchmarks.report import PEER
+from benchmarks.search_latency import measure_search
+
+
+class Workspace:
+    """Scratch files of one run: sized corpora, their built indexes, and Lucene's run on each size."""
+
+    def __init__(self, config: BenchConfig, directory: Path, peer: Peer, notes: list[str]):
+        self.config = config
+        self.directory = directory
+        self.peer = peer
+        self.notes = notes
+        self.builds: dict[int, dict] = {}
+        self._records: list[dict] | None = None
+        self._peer_runs: dict[int, dict | None] = {}
+        self._headlines: list[dict] | None = None
+
+    def records(self) -> list[dict]:
+        if self._records is None:
+            self._records = list(read_jsonl(self.config.corpus))
+        return self._records
+
+    def corpus_file(self, size: int) -> Path:
+        path = self.directory / f"corpus-{size}.jsonl"
+        if not path.exists():
+            write_jsonl(repeat_to_size(self.records(), size), path)
+        return path
+
+    def index_root(self, size: int) -> Path:
+        """The index root for `size`, built (and its build measured) on first use."""
+        root = self.directory / f"index-{size}"
+        if size not in self.builds:
+            self.builds[size] = run_build(self.corpus_file(size), root, size, self.config.repo_root)
+        return root
+
+    def headlines(self) -> list[dict]:
+        if self._headlines is None:
+            rows = read_jsonl(self.config.headline_queries)
+            self._headlines = list(islice(rows, self.config.profile.query_limit))
+        return self._headlines
+
+    def headline_file(self) -> Path:
+        path = self.directory / "headline-queries.jsonl"
+        if not path.exists():
+            write_jsonl(self.headlines(), path)
+        return path
+
+    def peer_run(self, size: int) -> dict | None:
+        """Lucene's eval on the same sized corpus and headline queries: its docs/s and query p50/p95."""
+        if not self.peer.available:
+            return None
+        if size not in self._peer_runs:
+            self._peer_runs[size] = self.try_peer(
+                f"Lucene run at {size} docs", run_eval, self.peer, self.corpus_file(size), self.headline_file())
+        return self._peer_runs[size]
+
+    def try_peer(self, what: str, call: Callable, *args):
+        try:
+            return call(*args)
+        except Exception as error:  # the peer is a guest: its failure must not sink our figures
+            self.notes.append(f"{what} failed: {error}")
+            return None
+
+
+def run_analyzer(results: dict, ws: Workspace) -> None:
+    texts = list(analyzer_texts(islice(ws.records(), ws.config.profile.analyzer_docs)))
+    speeds = {name: measure_analyzer(name, texts) for name in SPEED_ANALYZERS}
+    if ws.peer.available:
+        peer = ws.try_peer("Lucene analyze", analyze_throughput, ws.peer, texts, "arabic")
+        if peer:
+            speeds[PEER] = {"analyzer": PEER, "texts": len(texts), **peer}
+    results["analyzer"] = speeds
+
+
+def run_quality(results: dict, ws: Workspace) -> None:
+    quality = results.setdefault("quality", {})
+    for set_name in ws.config.run_eval_sets:
+        set_dir = ws.config.eval_dir(set_name)
+        engines = measure_quality(set_dir, QUALITY_ANALYZERS)
+        if ws.peer.available:
+            peer = ws.try_peer(f"Lucene eval on {set_name}", measure_peer_quality, ws.peer, set_dir)
+            if peer:
+                engines[PEER] = peer
+        quality[set_name] = engines
+
+
+def run_index(results: dict, ws: Workspace) -> None:
+    rows = []
+    for size in ws.config.run_sizes:
+        ws.builds.pop(size, None)  # this section always measures a fresh build
+        shutil.rmtree(ws.directory / f"index-{size}", ignore_errors=True)
+        ws.index_root(size)
+        row = dict(ws.builds[size])
+        peer = ws.peer_run(size) or {}
+        row["lucene_docs_per_s"] = peer.get("docs_per_s")
+        rows.append(row)
+        results["index"] = rows
+
+
+def run_search(results: dict, ws: Workspace) -> None:
+    texts = [row.get("text") or "" for row in ws.headlines()]
+    rows = []
+    for size in ws.config.run_sizes:
+        row = {"docs": size, **measure_search(ws.index_root(size), texts,
+                                              budget_seconds=ws.config.profile.search_budget_seconds)}
+        peer = ws.peer_run(size) or {}
+        row["lucene_p50_ms"] = peer.get("query_p50_ms")
+        row["lucene_p95_ms"] = peer.get("query_p95_ms")
+        rows.append(row)
+        results["search"] = rows
+
+
+def run_http(results: dict, ws: Workspace) -> None:
+    size = ws.config.served_size
+    texts = [row.get("text") or "" for row in ws.headlines()]
+    measured = measure_http(ws.index_root(size), ws.config.repo_root, texts, ws.config.profile.http_seconds,
+                            ws.config.concurrency, ws.config.workers, ws.directory)
+    results["http"] = {"docs": size, **measured}
+
+
+SECTION_RUNNERS: dict[str, Callable[[dict, Workspace], None]] = {
+    "analyzer": run_analyzer,  # first: no earlier section has warmed the stemmer's memo
+    "quality": run_quality,
+    "index": run_index,
+    "search": run_search,
+    "http": run_http,
+}
+
+
+def run_metadata(config: BenchConfig, peer: Peer) -> dict:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=config.repo_root,
+                            capture_output=True, text=True, check=False).stdout.strip()
+    return {
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "commit": commit or None,
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        "sections": list(config.sections),
+        "sizes": list(config.run_sizes),
+        "corpus": str(config.corpus),
+        "peer": {"script": str(peer.script), "available": peer.available, "reason": peer.reason},
+    }
+
+
+def save_results(results: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def run_benchmarks(config: BenchConfig, log: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> dict:
+    """Run every chosen section, saving results after each; `results['failed']` lists sections that broke."""
+    peer = check_peer(config.lucene_script)
+    results: dict = {"meta": run_metadata(config, peer), "skipped": [], "failed": []}
+    if not peer.available:
+        results["skipped"].append(f"Lucene peer skipped: {peer.reason}")
+        log(f"Lucene peer skipped: {peer.reason}")
+    directory = config.work_dir or Path(tempfile.mkdtemp(prefix="arabic-search-bench-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    ws = Workspace(config, directory, peer, results["skipped"])
+    try:
+        for name in config.sections:
+            log(f"[bench] {name} ...")
+            started = time.perf_counter()
+            try:
+                SECTION_RUNNERS[name](results, ws)
+            except Exception as error:
+                results["failed"].append(f"{name}: {error}")
+                log(f"[bench] {name} failed:\n{traceback.format_exc()}")
+            log(f"[bench] {name} done in {time.perf_counter() - started:.1f}s")
+            results["meta"]["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            save_results(results, config.output)
+    finally:
+        if config.work_dir is None:
+            shutil.rmtree(directory, ignore_errors=True)
+    return results

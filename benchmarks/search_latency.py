@@ -1,0 +1,56 @@
+"""In-process search latency: the production `search()` on a built index, top 10 with highlights.
+
+Every query goes through `parse_search_request` and `search` exactly as an API request does, minus HTTP.
+A short untimed warm-up opens the searcher and fills caches; the timed pass is bounded in count and time.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks.stats import latency_summary
+
+WARMUP_QUERIES = 50
+
+
+def measure_search(index_root: Path, queries: Sequence[str], per_page: int = 10, budget_seconds: float = 120) -> dict:
+    """p50/p95/p99 of `search()` over `queries` (stopping early when the time budget is spent)."""
+    from indexer.search import search
+    from indexer.search_request import InvalidRequest, parse_search_request
+    from indexer.store import IndexStore
+
+    store = IndexStore(index_root)
+    requests, rejected = [], 0
+    for text in queries:
+        try:
+            requests.append(parse_search_request({"q": text, "per_page": str(per_page)}))
+        except InvalidRequest:
+            rejected += 1
+    for request in requests[:WARMUP_QUERIES]:
+        with store.searcher() as searcher:
+            search(searcher, request)
+
+    timings: list[float] = []
+    empty = highlighted = 0
+    deadline = time.monotonic() + budget_seconds
+    for request in requests:
+        if time.monotonic() > deadline:
+            break
+        started = time.perf_counter()
+        with store.searcher() as searcher:
+            result = search(searcher, request)
+        timings.append(time.perf_counter() - started)
+        hits = result.get("hits") or []
+        empty += not hits
+        highlighted += any((hit.get("highlights") or {}).get("body") for hit in hits)
+    if not timings:
+        raise RuntimeError("no query could be timed")
+    summary = latency_summary(timings)
+    summary.update({
+        "queries_rejected": rejected,
+        "queries_without_hits": empty,
+        "queries_with_body_highlights": highlighted,
+        "stopped_by_budget": len(timings) < len(requests),
+    })
+    return summary

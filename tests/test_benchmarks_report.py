@@ -1,0 +1,66 @@
+"""The printed benchmark table: ours beside Lucene, ratios, and honest blanks when the peer was skipped."""
+from benchmarks.report import format_grid, format_report, ratio
+
+RESULTS = {
+    "quality": {"arcd": {
+        "whoosh-standard": {"mrr@10": 0.61, "recall@100": 0.95, "ndcg@10": 0.66},
+        "light10": {"mrr@10": 0.78, "recall@100": 0.98, "ndcg@10": 0.81},
+        "arabic": {"mrr@10": 0.84, "recall@100": 0.99, "ndcg@10": 0.87},
+        "lucene-arabic": {"mrr@10": 0.80, "recall@100": 0.98, "ndcg@10": 0.84},
+    }},
+    "analyzer": {"arabic": {"tokens": 1000, "tokens_per_s": 500_000.0},
+                 "lucene-arabic": {"tokens": 990, "tokens_per_s": 1_000_000.0}},
+    "index": [{"docs": 10_000, "seconds": 4.0, "docs_per_s": 2500.0, "peak_rss_mib": 300.0,
+               "lucene_docs_per_s": 5000.0}],
+    "search": [{"docs": 10_000, "count": 2000, "p50_ms": 4.0, "p95_ms": 12.0,
+                "lucene_p50_ms": 0.8, "lucene_p95_ms": 2.4}],
+    "http": {"docs": 31_525, "tool": "wrk", "workers": 2, "concurrency": 16, "seconds": 60.0, "requests": 12000,
+             "requests_per_s": 200.0, "p50_ms": 50.0, "p99_ms": 150.0, "errors": 0},
+    "skipped": [],
+}
+
+
+def _row(text: str, label: str) -> list[str]:
+    line = next(line for line in text.splitlines() if line.startswith(label))
+    return line.split()
+
+
+def test_ratio_is_ours_over_peer_and_blank_when_a_side_is_missing():
+    assert ratio(2.0, 4.0) == 0.5
+    assert ratio(None, 4.0) is None
+    assert ratio(2.0, None) is None
+    assert ratio(2.0, 0) is None
+
+
+def test_format_grid_aligns_columns():
+    text = format_grid(["name", "value"], [["a", "1"], ["long name", "12,345"]])
+    lines = text.splitlines()
+    assert len({len(line) for line in lines}) == 1  # every line padded to the same width
+    assert lines[2].endswith("     1")  # numbers right-aligned
+
+
+def test_report_puts_lucene_beside_ours_with_ratios():
+    text = format_report(RESULTS)
+    assert _row(text, "arcd MRR@10") == ["arcd", "MRR@10", "0.610", "0.780", "0.840", "0.800", "1.05×"]
+    assert _row(text, "arabic") == ["arabic", "1,000", "500,000", "1,000,000", "0.50×"]
+    assert _row(text, "10,000  ")[:6] == ["10,000", "4.0", "2,500", "300", "5,000", "0.50×"]
+    search_row = [line for line in text.splitlines() if line.startswith("10,000") and "2,000" in line][0]
+    assert search_row.split()[-2:] == ["5.00×", "5.00×"]
+    assert "wrk" in text and "200" in text
+
+
+def test_report_without_peer_prints_blanks_and_the_skip_reason():
+    results = {
+        "index": [{"docs": 1000, "seconds": 1.0, "docs_per_s": 1000.0, "peak_rss_mib": 100.0,
+                   "lucene_docs_per_s": None}],
+        "skipped": ["Lucene peer skipped: java and javac not on PATH"],
+        "failed": ["http: server exited"],
+    }
+    text = format_report(results)
+    assert _row(text, "1,000")[-2:] == ["–", "–"]
+    assert "skipped: Lucene peer skipped: java and javac not on PATH" in text
+    assert "FAILED: http: server exited" in text
+
+
+def test_report_of_nothing_says_so():
+    assert format_report({}) == "no results"

@@ -1,0 +1,43 @@
+"""A benchmark run end to end on a tiny in-repo corpus: sections run, results saved, a missing peer skipped."""
+import json
+
+from benchmarks.config import PROFILES, BenchConfig
+from benchmarks.corpus import write_jsonl
+from benchmarks.runner import run_benchmarks
+
+# "the minister visited Washington" / "the visit was postponed": enough text for the analyzers to chew
+ARTICLES = [
+    {"id": f"n{i}", "title": "زيارة الوزير", "text": "زار الوزير واشنطن وتأجلت الزيارة " * 5} for i in range(20)
+]
+
+
+def _config(tmp_path, sections):
+    corpus = tmp_path / "corpus.jsonl"
+    write_jsonl(ARTICLES, corpus)
+    return BenchConfig(
+        shared=tmp_path / "no-shared",
+        lucene_script=tmp_path / "no-peer" / "run.sh",
+        profile=PROFILES["quick"],
+        sections=sections,
+        output=tmp_path / "bench-results.json",
+        corpus_override=corpus,
+    )
+
+
+def test_run_without_peer_measures_ours_and_says_the_peer_was_skipped(tmp_path):
+    lines = []
+    results = run_benchmarks(_config(tmp_path, ("analyzer",)), log=lines.append)
+    assert results["failed"] == []
+    assert any("Lucene peer skipped" in note and "not found" in note for note in results["skipped"])
+    assert set(results["analyzer"]) == {"light10", "arabic"}
+    assert all(row["tokens"] > 0 and row["tokens_per_s"] > 0 for row in results["analyzer"].values())
+    saved = json.loads((tmp_path / "bench-results.json").read_text(encoding="utf-8"))
+    assert saved["analyzer"] == results["analyzer"]
+    assert saved["meta"]["peer"]["available"] is False
+
+
+def test_a_failing_section_is_reported_and_the_run_goes_on(tmp_path):
+    # quality needs ../shared/eval, which this config points at a missing directory
+    results = run_benchmarks(_config(tmp_path, ("analyzer", "quality")), log=lambda line: None)
+    assert "analyzer" in results
+    assert len(results["failed"]) == 1 and results["failed"][0].startswith("quality:")
