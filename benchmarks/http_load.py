@@ -91,10 +91,10 @@ def parse_wrk_output(output: str) -> dict:
     }
 
 
-def serve_command(index_root: Path, port: int) -> list[str]:
+def serve_command(index_root: Path, port: int, workers: int) -> list[str]:
     """The production `arabic-search serve`, run with this interpreter (works before `pip install`)."""
-    return [sys.executable, "-c", "from search_app.cli import main; main()",
-            "serve", "--bind", f"{HOST}:{port}", "--index", str(index_root)]
+    return [sys.executable, "-m", "search_app.cli", "serve", "--bind", f"{HOST}:{port}",
+            "--index", str(index_root), "--workers", str(workers)]
 
 
 @contextmanager
@@ -105,9 +105,8 @@ def running_server(index_root: Path, repo_root: Path, workers: int, log_path: Pa
     fill a pipe nobody reads and stall the server mid-benchmark.
     """
     port = free_port()
-    env = dict(os.environ, WEB_CONCURRENCY=str(workers), GUNICORN_CMD_ARGS=f"--workers {workers}")
     with open(log_path, "wb") as log:
-        server = subprocess.Popen(serve_command(index_root, port), cwd=repo_root, env=env,
+        server = subprocess.Popen(serve_command(index_root, port, workers), cwd=repo_root,
                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://{HOST}:{port}"
     try:
