@@ -57,9 +57,9 @@ class Or:
 class Group:
     """A run of clauses, as the whole query or inside parentheses (Lucene's BooleanQuery).
 
-    It matches a document when every `must` clause matches, none of `must_not` does, and — when there
-    are no `must` clauses — at least one `should` clause does. Plain words are `should`: natural
-    questions are answered by ranking, not by demanding every word.
+    It matches a document when every `must` clause matches, none of `must_not` does, and at least one
+    `should` clause does (if there are any). Plain words are `should`: natural questions are answered
+    by ranking, not by demanding every word.
     """
 
     should: tuple["Node", ...] = ()

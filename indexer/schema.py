@@ -4,21 +4,30 @@ Both live here so that indexing, evaluation and search agree on field names by c
 """
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from analyzers.registry import get_analyzer
 from indexer.article import Article
 
 
+# The unstemmed companion field of each stemming analyzer: title and body again, normalized only, so that
+# ranking can prefer the word form the user typed over its stem-mates. Analyzers that do not stem are their
+# own companion.
+EXACT_ANALYZER = {"arabic": "normalize", "light10": "normalize"}
+
+
 def build_schema(analyzer_name: str = "arabic") -> Schema:
     """Return the production schema; `analyzer_name` lets the eval command swap the text analyzer."""
     analyzer = get_analyzer(analyzer_name)
+    exact_analyzer = get_analyzer(EXACT_ANALYZER.get(analyzer_name, analyzer_name))
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=analyzer, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
-        source=KEYWORD(stored=True, lowercase=False, commas=False),
-        category=KEYWORD(stored=True, lowercase=False, commas=False),
+        exact=TEXT(analyzer=exact_analyzer, stored=False, phrase=False),
+        # whole values, so that "Sky News" or "خليجي 247" stay one facet value
+        source=ID(stored=True),
+        category=ID(stored=True),
         published=DATETIME(stored=True, sortable=True),
         url=STORED(),
         author=STORED(),
@@ -31,6 +40,7 @@ def document_fields(article: Article) -> dict:
         "id": article.id,
         "title": article.title,
         "body": article.body,
+        "exact": f"{article.title}\n{article.body}",
         "source": article.source,
         "category": article.category,
         "url": article.url,

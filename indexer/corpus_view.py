@@ -1,0 +1,182 @@
+"""A numpy view of one open Whoosh reader: live documents, field-length norms, facet values and postings.
+
+Whoosh stays the index of record; this view only copies what ranking needs into arrays, once per reader,
+so that scoring a query is a few vectorized operations instead of a Python loop over every posting.
+Postings of frequent terms are kept in a bounded LRU cache because word frequencies are Zipfian.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+
+import numpy as np
+
+POSTINGS_CACHE_ENTRIES = 4_000_000  # postings kept in memory per reader (about 32 MB of arrays)
+KEYWORD_FIELDS = ("source", "category")
+EMPTY_IDS = np.zeros(0, dtype=np.int64)
+EMPTY_TFS = np.zeros(0, dtype=np.float32)
+
+_views: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_views_lock = threading.Lock()
+
+
+def corpus_view(reader) -> "CorpusView":
+    """The view of `reader`, built on first use and dropped with the reader."""
+    with _views_lock:
+        view = _views.get(reader)
+        if view is None:
+            view = _views[reader] = CorpusView(reader)
+        return view
+
+
+class CorpusView:
+    """Everything ranking reads, as arrays indexed by Whoosh document number."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.size = reader.doc_count_all()  # docnums run 0..size-1, deleted ones included
+        self.live = np.zeros(self.size, dtype=bool)
+        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.doc_count = int(self.live.sum())
+        self._lengths: dict[str, np.ndarray] = {}
+        self._norms: dict[tuple[str, float], np.ndarray] = {}
+        self._keyword_masks: dict[str, dict[str, np.ndarray]] = {}
+        self._published: np.ndarray | None = None
+        self._doc_ids: dict[int, str] = {}
+        self._cache: OrderedDict = OrderedDict()
+        self._cached_postings = 0
+        self._lock = threading.Lock()
+
+    def doc_id(self, docnum: int) -> str:
+        """The stored `id` of a document number (memoized: eval asks for the same top documents often)."""
+        doc_id = self._doc_ids.get(docnum)
+        if doc_id is None:
+            doc_id = self._doc_ids[docnum] = self.reader.stored_fields(docnum)["id"]
+        return doc_id
+
+    # --- lengths ---------------------------------------------------------------------------------
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Per-document token counts of `field` (Whoosh stores them rounded to one byte, as Lucene does)."""
+        lengths = self._lengths.get(field)
+        if lengths is None:
+            lengths = np.zeros(self.size, dtype=np.float32)
+            if field in self.reader.schema and self.reader.schema[field].scorable:
+                for docnum in np.flatnonzero(self.live):
+                    lengths[docnum] = self.reader.doc_field_length(int(docnum), field, 0) or 0
+            self._lengths[field] = lengths
+        return lengths
+
+    def average_length(self, field: str) -> float:
+        total = float(self.lengths(field)[self.live].sum())
+        return total / self.doc_count if self.doc_count else 0.0
+
+    def length_norms(self, field: str, b: float) -> np.ndarray:
+        """BM25's length normalization 1 - b + b·len/avglen per document (1.0 where the field is empty)."""
+        key = (field, b)
+        norms = self._norms.get(key)
+        if norms is None:
+            average = self.average_length(field) or 1.0
+            norms = (1.0 - b + b * self.lengths(field) / average).astype(np.float32)
+            norms[norms <= 0] = 1.0
+            self._norms[key] = norms
+        return norms
+
+    # --- postings --------------------------------------------------------------------------------
+
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, term frequencies) of `term` in `field`, live documents only."""
+        key = (field, term)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        ids, tfs = self._read_postings(field, term)
+        with self._lock:
+            self._cache[key] = (ids, tfs)
+            self._cached_postings += len(ids)
+            while self._cached_postings > POSTINGS_CACHE_ENTRIES and len(self._cache) > 1:
+                _, (old_ids, _) = self._cache.popitem(last=False)
+                self._cached_postings -= len(old_ids)
+        return ids, tfs
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return len(self.postings(field, term)[0])
+
+    def _read_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        if field not in self.reader.schema:
+            return EMPTY_IDS, EMPTY_TFS
+        id_parts, tf_parts = [], []
+        for leaf, offset in self.reader.leaf_readers():
+            try:
+                if (field, term) not in leaf:
+                    continue
+                matcher = leaf.postings(field, term)
+            except Exception:  # noqa: BLE001 - a term Whoosh cannot read is a term that does not match
+                continue
+            ids, tfs = _matcher_arrays(matcher)
+            id_parts.append(ids + offset)
+            tf_parts.append(tfs)
+        if not id_parts:
+            return EMPTY_IDS, EMPTY_TFS
+        ids = np.concatenate(id_parts)
+        tfs = np.concatenate(tf_parts)
+        keep = self.live[ids]
+        if not keep.all():
+            ids, tfs = ids[keep], tfs[keep]
+        return ids, tfs
+
+    # --- keyword facets and filters --------------------------------------------------------------
+
+    def keyword_masks(self, field: str) -> dict[str, np.ndarray]:
+        """For a keyword field (source, category): value -> boolean mask of the live documents having it."""
+        masks = self._keyword_masks.get(field)
+        if masks is None:
+            masks = {}
+            if field in self.reader.schema:
+                for raw in self.reader.lexicon(field):
+                    value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                    mask = np.zeros(self.size, dtype=bool)
+                    mask[self.postings(field, value)[0]] = True
+                    masks[value] = mask
+            self._keyword_masks[field] = masks
+        return masks
+
+    def published(self) -> np.ndarray:
+        """Publication time per document as int64 microseconds since 0001-01-01; missing dates are -1."""
+        if self._published is None:
+            values = np.full(self.size, -1, dtype=np.int64)
+            if self.reader.has_column("published"):
+                raw = np.fromiter(self.reader.column_reader("published", translate=False), dtype=np.uint64)
+                present = raw != np.iinfo(np.uint64).max  # Whoosh's "no value" for a datetime column
+                values[: len(raw)][present] = raw[present].astype(np.int64)
+            self._published = values
+        return self._published
+
+
+def _matcher_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """Read a posting list block by block where the codec allows it, else posting by posting."""
+    if all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block", "_blocklength")):
+        id_blocks, tf_blocks = [], []
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            id_blocks.append(np.asarray(matcher._ids, dtype=np.int64))
+            tf_blocks.append(np.asarray(matcher._weights, dtype=np.float32))
+            matcher._next_block()
+        if id_blocks:
+            return np.concatenate(id_blocks), np.concatenate(tf_blocks)
+        return EMPTY_IDS, EMPTY_TFS
+    pairs = [(docnum, matcher.weight()) for docnum in _each_id(matcher)]
+    if not pairs:
+        return EMPTY_IDS, EMPTY_TFS
+    ids, tfs = zip(*pairs)
+    return np.asarray(ids, dtype=np.int64), np.asarray(tfs, dtype=np.float32)
+
+
+def _each_id(matcher):
+    while matcher.is_active():
+        yield matcher.id()
+        matcher.next()

@@ -1,0 +1,103 @@
+"""Highlighted fragments of stored text: HTML-escaped, with <mark> around whole matched words only.
+
+Marks are placed on the analyzer's token offsets in the ORIGINAL text, so diacritized words, prefixed
+words (والزيارة for زيارة) and words with tatweel are marked as written. A mark never falls inside a word:
+splitting an Arabic word across elements breaks its letter joining in browsers.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Collection, Iterable
+
+FRAGMENT_CHARS = 180  # roughly two lines of a result snippet
+MAX_FRAGMENTS = 2
+FRAGMENT_SEPARATOR = " … "
+MAX_ANALYZED_CHARS = 20_000  # only the start of a very long body is searched for fragments
+MAX_WORD_CHARS = 40
+MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
+
+
+def matched_spans(text: str, analyzer, terms: Collection[str]) -> list[tuple[int, int]]:
+    """(start, end) of every word of `text` whose analyzed form is one of `terms`."""
+    if not terms or not text:
+        return []
+    return [
+        (token.startchar, token.endchar)
+        for token in analyzer(text, chars=True, mode="index")
+        if token.text in terms
+    ]
+
+
+def mark_spans(text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """Escape text[start:end] and wrap the given spans (which must lie inside it) in <mark>."""
+    end = len(text) if end is None else end
+    out, cursor = [], start
+    for span_start, span_end in spans:
+        if span_start < cursor or span_end > end:
+            continue
+        out.append(html.escape(text[cursor:span_start]))
+        out.append(MARK_OPEN + html.escape(text[span_start:span_end]) + MARK_CLOSE)
+        cursor = span_end
+    out.append(html.escape(text[cursor:end]))
+    return "".join(out)
+
+
+def highlight_title(title: str, analyzer, terms: Collection[str]) -> str:
+    return mark_spans(title, matched_spans(title, analyzer, terms))
+
+
+def highlight_body(body: str, analyzer, terms: Collection[str], fragment_chars: int = FRAGMENT_CHARS,
+                   max_fragments: int = MAX_FRAGMENTS) -> str:
+    """Up to `max_fragments` windows of the body holding the most distinct matched words.
+
+    Without any match the snippet is the start of the body, so every hit shows some text.
+    """
+    head = body[:MAX_ANALYZED_CHARS]
+    spans = matched_spans(head, analyzer, terms)
+    if spans:
+        windows = _best_windows(head, spans, fragment_chars, max_fragments)
+    else:
+        windows = [(0, _word_end(body, min(len(body), fragment_chars)))]
+    fragments = [
+        mark_spans(body, [s for s in spans if start <= s[0] < end], start, end).strip() for start, end in windows
+    ]
+    prefix = "… " if windows[0][0] > 0 else ""
+    suffix = " …" if windows[-1][1] < len(body.rstrip()) else ""
+    return prefix + FRAGMENT_SEPARATOR.join(fragments) + suffix
+
+
+def _best_windows(text: str, spans, fragment_chars: int, max_fragments: int) -> list[tuple[int, int]]:
+    """Greedy: the window covering the most distinct words wins, then the best one not overlapping it."""
+    words = [text[s:e] for s, e in spans]
+    candidates = []
+    for i, (anchor, _) in enumerate(spans):
+        start = _word_start(text, max(0, anchor - fragment_chars // 4))
+        end = _word_end(text, min(len(text), start + fragment_chars))
+        inside = [j for j in range(i, len(spans)) if spans[j][1] <= end] or [i]
+        distinct = len({words[j] for j in inside})
+        candidates.append((-distinct, -len(inside), start, end))
+    chosen: list[tuple[int, int]] = []
+    for _, _, start, end in sorted(candidates):
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+        if len(chosen) == max_fragments:
+            break
+    return sorted(chosen)
+
+
+def _word_start(text: str, index: int) -> int:
+    """Move back to the start of the word containing `index`, so a fragment never begins mid-word.
+
+    A "word" longer than MAX_WORD_CHARS (a URL, a run without spaces) is cut rather than followed.
+    """
+    limit = max(0, index - MAX_WORD_CHARS)
+    while index > limit and not text[index - 1].isspace():
+        index -= 1
+    return index
+
+
+def _word_end(text: str, index: int) -> int:
+    limit = min(len(text), index + MAX_WORD_CHARS)
+    while index < limit and not text[index].isspace():
+        index += 1
+    return index

@@ -1,0 +1,272 @@
+"""The ranking function: which documents match a parsed query and in what order, for search() and eval alike.
+
+Matching follows the query tree (phrases, fields, AND/OR/NOT, exclusions); ordering is BM25F over the
+stemmed title and body (one saturation per term across both fields, the title weighted up), plus BM25 over
+the unstemmed `exact` field so that a word typed exactly as written outranks its stem-mates. Everything is
+numpy over postings read from Whoosh (see corpus_view), so results do not depend on Whoosh's scorer.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer.corpus_view import CorpusView, corpus_view
+from indexer.query_parser import And, Group, Not, Or, Phrase, Prefix, Word, parse_query, positive_leaves
+
+K1 = 1.2
+
+
+@dataclass(frozen=True, slots=True)
+class FieldParams:
+    weight: float  # how much one occurrence here counts, relative to one in the body
+    b: float  # BM25 length normalization: titles are short and similar, bodies vary a lot
+
+
+# BM25F fields for stemmed terms. The unstemmed companion is scored separately with EXACT_WEIGHT.
+TEXT_FIELDS = {"title": FieldParams(weight=2.0, b=0.5), "body": FieldParams(weight=1.0, b=0.75)}
+EXACT_FIELD = "exact"
+EXACT_PARAMS = FieldParams(weight=0.5, b=0.75)
+MAX_PREFIX_EXPANSIONS = 50  # "word*" matches at most this many indexed words
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrictions that do not change scores: keyword values and a publication-time window."""
+
+    sources: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    published_from: int | None = None  # Whoosh datetime longs (see corpus_view.published)
+    published_to: int | None = None
+
+
+@dataclass(slots=True)
+class Ranking:
+    """A ranked result window plus what the page needs around it."""
+
+    total: int
+    docnums: list[int]
+    scores: list[float]
+    matched: np.ndarray  # boolean mask of every matching document (for facets)
+    terms: frozenset[str] = field(default_factory=frozenset)  # stemmed query terms, for highlighting
+
+
+@dataclass(slots=True)
+class _Context:
+    searcher: object
+    view: CorpusView
+    analyzers: dict
+
+
+def rank(searcher, text: str, filters: Filters = Filters(), sort: str = "relevance",
+         offset: int = 0, limit: int = 10) -> Ranking:
+    """Rank the documents of `searcher` for the query `text`; an empty query lists everything."""
+    view = corpus_view(searcher.reader())
+    ctx = _Context(searcher, view, _field_analyzers(searcher.schema))
+    tree = parse_query(text)
+    if text.strip():
+        mask = _group_mask(ctx, tree)
+        if mask is None:  # nothing searchable was typed (only stopwords, punctuation or exclusions)
+            mask = np.zeros(view.size, dtype=bool)
+    else:
+        mask = view.live.copy()
+    mask &= _filter_mask(view, filters)
+    stemmed, exact = _scoring_terms(ctx, tree)
+    scores = score_terms(view, stemmed, exact)
+    return _window(view, mask, scores, sort, offset, limit, frozenset(stemmed))
+
+
+def score_terms(view: CorpusView, stemmed: Counter, exact: Counter) -> np.ndarray:
+    """Dense scores over all documents: BM25F of the stemmed terms plus weighted BM25 of the exact words."""
+    scores = np.zeros(view.size, dtype=np.float32)
+    fields = [(name, params, view.length_norms(name, params.b)) for name, params in TEXT_FIELDS.items()]
+    for term, query_count in stemmed.items():
+        pseudo_tf = np.zeros(view.size, dtype=np.float32)
+        for name, params, norms in fields:
+            ids, tfs = view.postings(name, term)
+            if len(ids):
+                pseudo_tf[ids] += params.weight * tfs / norms[ids]
+        _add_saturated(scores, pseudo_tf, query_count, view.doc_count)
+    if exact and EXACT_FIELD in view.reader.schema:
+        norms = view.length_norms(EXACT_FIELD, EXACT_PARAMS.b)
+        for term, query_count in exact.items():
+            ids, tfs = view.postings(EXACT_FIELD, term)
+            if len(ids):
+                pseudo_tf = np.zeros(view.size, dtype=np.float32)
+                pseudo_tf[ids] = tfs / norms[ids]
+                _add_saturated(scores, pseudo_tf, query_count * EXACT_PARAMS.weight, view.doc_count)
+    return scores
+
+
+def _add_saturated(scores: np.ndarray, pseudo_tf: np.ndarray, weight: float, doc_count: int) -> None:
+    touched = np.flatnonzero(pseudo_tf)
+    df = len(touched)
+    if not df:
+        return
+    idf = math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))  # Lucene's BM25 idf, never negative
+    tf = pseudo_tf[touched]
+    scores[touched] += weight * idf * tf * (K1 + 1.0) / (K1 + tf)
+
+
+def _window(view, mask, scores, sort, offset, limit, terms) -> Ranking:
+    candidates = np.flatnonzero(mask)
+    total = len(candidates)
+    end = min(offset + limit, total)
+    if offset >= total:
+        return Ranking(total, [], [], mask, terms)
+    cand_scores = scores[candidates]
+    if sort == "date":
+        order = np.lexsort((candidates, -cand_scores, -view.published()[candidates]))
+    elif end < total // 2:
+        # the best `end` scores, plus everything tied with the last of them, so that ties are always
+        # broken by document number and consecutive pages never overlap or skip
+        kth = -np.partition(-cand_scores, end - 1)[end - 1]
+        top = np.flatnonzero(cand_scores >= kth)
+        order = top[np.lexsort((candidates[top], -cand_scores[top]))]
+    else:
+        order = np.lexsort((candidates, -cand_scores))
+    chosen = order[offset:end]
+    return Ranking(total, candidates[chosen].tolist(), cand_scores[chosen].astype(float).tolist(), mask, terms)
+
+
+# --- query terms -----------------------------------------------------------------------------------
+
+
+def _field_analyzers(schema) -> dict:
+    names = ("body", EXACT_FIELD)
+    return {name: schema[name].analyzer for name in names if name in schema}
+
+
+def analyze(analyzer, text: str) -> list[str]:
+    return [token.text for token in analyzer(text, mode="query")]
+
+
+def _scoring_terms(ctx: _Context, tree: Group) -> tuple[Counter, Counter]:
+    """Stemmed and exact terms of every positive word and phrase of a text field, counted."""
+    stemmed, exact = Counter(), Counter()
+    for leaf in positive_leaves(tree):
+        if isinstance(leaf, Prefix) or leaf.field not in (None, "title", "body"):
+            continue
+        stemmed.update(analyze(ctx.analyzers["body"], leaf.text))
+        if EXACT_FIELD in ctx.analyzers:
+            exact.update(analyze(ctx.analyzers[EXACT_FIELD], leaf.text))
+    return stemmed, exact
+
+
+# --- matching --------------------------------------------------------------------------------------
+
+
+def _group_mask(ctx: _Context, group: Group) -> np.ndarray | None:
+    """Every required clause, and at least one free word when there are any; None constrains nothing.
+
+    Unlike Lucene, free words still count next to a required clause: `source:BBC قطر` means Qatar
+    stories from the BBC, not every BBC story. A free word that is only a stopword constrains nothing.
+    """
+    constraints = [m for m in (_node_mask(ctx, n) for n in group.must) if m is not None]
+    shoulds = [m for m in (_node_mask(ctx, n) for n in group.should) if m is not None]
+    if shoulds:
+        constraints.append(np.logical_or.reduce(shoulds))
+    if not constraints:
+        return None
+    mask = np.logical_and.reduce(constraints)
+    for node in group.must_not:
+        excluded = _node_mask(ctx, node)
+        if excluded is not None:
+            mask = mask & ~excluded
+    return mask
+
+
+def _node_mask(ctx: _Context, node) -> np.ndarray | None:
+    if isinstance(node, Group):
+        return _group_mask(ctx, node)
+    if isinstance(node, Word):
+        return _word_mask(ctx, node)
+    if isinstance(node, Phrase):
+        return _phrase_mask(ctx, node)
+    if isinstance(node, Prefix):
+        return _prefix_mask(ctx, node)
+    if isinstance(node, Not):
+        inner = _node_mask(ctx, node.node)
+        return None if inner is None else ~inner
+    masks = [m for m in (_node_mask(ctx, n) for n in node.nodes) if m is not None]
+    if not masks:
+        return None
+    return np.logical_and.reduce(masks) if isinstance(node, And) else np.logical_or.reduce(masks)
+
+
+def _text_fields(field_name: str | None) -> tuple[str, ...]:
+    return tuple(TEXT_FIELDS) if field_name is None else (field_name,)
+
+
+def _postings_mask(view: CorpusView, fields, term: str) -> np.ndarray:
+    mask = np.zeros(view.size, dtype=bool)
+    for name in fields:
+        mask[view.postings(name, term)[0]] = True
+    return mask
+
+
+def _word_mask(ctx: _Context, word: Word) -> np.ndarray | None:
+    if word.field in ("source", "category"):
+        return _keyword_mask(ctx.view, word.field, (word.text,))
+    terms = analyze(ctx.analyzers["body"], word.text)
+    if not terms:
+        return None
+    # a "word" the analyzer splits (e.g. "covid-19") needs all of its parts
+    return np.logical_and.reduce([_postings_mask(ctx.view, _text_fields(word.field), t) for t in terms])
+
+
+def _keyword_mask(view: CorpusView, field_name: str, values) -> np.ndarray:
+    """Documents whose keyword equals one of `values`, ignoring case (users type "bbc" for "BBC")."""
+    wanted = {v.casefold() for v in values}
+    mask = np.zeros(view.size, dtype=bool)
+    for value, value_mask in view.keyword_masks(field_name).items():
+        if value.casefold() in wanted:
+            mask |= value_mask
+    return mask
+
+
+def _phrase_mask(ctx: _Context, phrase: Phrase) -> np.ndarray | None:
+    terms = analyze(ctx.analyzers["body"], phrase.text)
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return _postings_mask(ctx.view, _text_fields(phrase.field), terms[0])
+    query = wq.Or([wq.Phrase(name, terms, slop=1) for name in _text_fields(phrase.field)])
+    mask = np.zeros(ctx.view.size, dtype=bool)
+    docnums = np.fromiter(ctx.searcher.docs_for_query(query), dtype=np.int64)
+    mask[docnums] = True
+    return mask & ctx.view.live
+
+
+def _prefix_mask(ctx: _Context, prefix: Prefix) -> np.ndarray | None:
+    stems = analyze(ctx.analyzers["body"], prefix.text)
+    start = stems[0] if stems else prefix.text.lower()
+    mask = np.zeros(ctx.view.size, dtype=bool)
+    for name in _text_fields(prefix.field):
+        for count, term in enumerate(ctx.view.reader.expand_prefix(name, start)):
+            if count == MAX_PREFIX_EXPANSIONS:
+                break
+            mask[ctx.view.postings(name, term.decode("utf-8") if isinstance(term, bytes) else term)[0]] = True
+    return mask
+
+
+# --- filters ---------------------------------------------------------------------------------------
+
+
+def _filter_mask(view: CorpusView, filters: Filters) -> np.ndarray:
+    mask = view.live.copy()
+    if filters.sources:
+        mask &= _keyword_mask(view, "source", filters.sources)
+    if filters.categories:
+        mask &= _keyword_mask(view, "category", filters.categories)
+    if filters.published_from is not None or filters.published_to is not None:
+        published = view.published()
+        mask &= published >= 0
+        if filters.published_from is not None:
+            mask &= published >= filters.published_from
+        if filters.published_to is not None:
+            mask &= published <= filters.published_to
+    return mask

@@ -1,0 +1,59 @@
+""""هل تقصد" (did you mean): per-word spelling corrections from the index's own vocabulary.
+
+A word the index barely knows is replaced by the most frequent indexed word one edit away (a letter
+dropped, added, swapped with its neighbour or replaced). Candidates are looked up in the unstemmed
+`exact` field, so the suggestion is a real word form from the corpus rather than a stem.
+"""
+from __future__ import annotations
+
+import re
+
+from indexer.query_parser import Word, parse_query, positive_leaves
+
+ARABIC_LETTERS = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
+LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+KNOWN_WORD_DF = 3  # a word in at least this many documents is taken as correctly spelled
+MIN_GAIN = 5  # a correction must be this many times more frequent than the typed word
+MIN_WORD_CHARS = 3  # two-letter words have too many neighbours to correct safely
+FIELD = "exact"
+
+
+def suggest(reader, analyzer, text: str) -> str | None:
+    """A corrected query, or None when every word is known or nothing better exists."""
+    if FIELD not in reader.schema:
+        return None
+    corrections: dict[str, str] = {}
+    for leaf in positive_leaves(parse_query(text)):
+        if not isinstance(leaf, Word) or leaf.field not in (None, "title", "body"):
+            continue
+        tokens = [token.text for token in analyzer(leaf.text, mode="query")]
+        if len(tokens) != 1 or len(tokens[0]) < MIN_WORD_CHARS:
+            continue
+        better = correct_word(reader, tokens[0])
+        if better:
+            corrections[leaf.text] = better
+    if not corrections:
+        return None
+    return " ".join(corrections.get(part, part) for part in re.split(r"\s+", text.strip()))
+
+
+def correct_word(reader, term: str) -> str | None:
+    """The most frequent indexed word one edit away from `term`, if `term` itself is rare."""
+    typed_df = reader.doc_frequency(FIELD, term)
+    if typed_df >= KNOWN_WORD_DF:
+        return None
+    threshold = max(1, typed_df * MIN_GAIN)
+    scored = ((reader.doc_frequency(FIELD, candidate), candidate) for candidate in edits1(term))
+    ranked = sorted((-df, candidate) for df, candidate in scored if df >= threshold)
+    return ranked[0][1] if ranked else None
+
+
+def edits1(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away (Norvig's spelling corrector)."""
+    letters = LATIN_LETTERS if word.isascii() else ARABIC_LETTERS
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {left + right[1:] for left, right in splits if right}
+    transposes = {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    replaces = {left + letter + right[1:] for left, right in splits if right for letter in letters}
+    inserts = {left + letter + right for left, right in splits for letter in letters}
+    return (deletes | transposes | replaces | inserts) - {word}
