@@ -38,6 +38,9 @@ ARABIC_REQUEST_ERRORS = {
 }
 
 _MARK_TAG = re.compile(r"</?mark>")
+_MARKUP = re.compile(r"<[^>]*>|&#?\w+;")
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 
 
 def trusted_highlight(html: str | None, fallback: str) -> Markup:
@@ -52,6 +55,17 @@ def trusted_highlight(html: str | None, fallback: str) -> Markup:
     if "<" in bare or ">" in bare:
         return escape(html)
     return Markup(html)
+
+
+def text_direction(text: str) -> str:
+    """"rtl" unless Latin letters outnumber Arabic ones, ignoring tags and entities.
+
+    The browser's dir="auto" looks only at the first strong letter, so a snippet that happens to start
+    with "iPhone" would be laid out left-to-right; counting letters matches what the text mostly is.
+    An explicit dir also isolates the text, so a stored bidi override cannot leak into the page.
+    """
+    bare = _MARKUP.sub("", text or "")
+    return "ltr" if len(_LATIN_LETTER.findall(bare)) > len(_ARABIC_LETTER.findall(bare)) else "rtl"
 
 
 def safe_link(url: str | None) -> str | None:
@@ -154,10 +168,14 @@ def hit_view(hit: Mapping) -> dict:
     if isinstance(body, (list, tuple)):
         body = " … ".join(body)
     published = hit.get("published") or ""
+    title_html = trusted_highlight(highlights.get("title"), hit.get("title") or hit["id"])
+    body_html = trusted_highlight(body, "")
     return {
         "id": hit["id"],
-        "title_html": trusted_highlight(highlights.get("title"), hit.get("title") or hit["id"]),
-        "body_html": trusted_highlight(body, ""),
+        "title_html": title_html,
+        "title_dir": text_direction(str(title_html)),
+        "body_html": body_html,
+        "body_dir": text_direction(str(body_html)),
         "url": safe_link(hit.get("url")),
         "source": hit.get("source") or "",
         "category": hit.get("category") or "",

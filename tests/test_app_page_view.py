@@ -7,7 +7,16 @@ import pytest
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from search_app.page_view import facet_values, has_search, last_page, page_links, page_url, safe_link, trusted_highlight
+from search_app.page_view import (
+    facet_values,
+    has_search,
+    last_page,
+    page_links,
+    page_url,
+    safe_link,
+    text_direction,
+    trusted_highlight,
+)
 
 
 @pytest.mark.parametrize(
@@ -91,3 +100,17 @@ def test_page_links_show_first_last_and_a_window_around_the_current_page():
     assert [link.number for link in links] == [1, 8, 9, 10, 11, 12, 50]
     assert [link.number for link in links if link.current] == [10]
     assert links[0].url == "?q=x&page=1"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("… iPhone الجديد خلال مؤتمر في دبي", "rtl"),  # starts with a Latin word, but is Arabic ("the new ... in Dubai")
+        ("Apple launches a phone في دبي", "ltr"),  # mostly English
+        ("<mark>مدرسة</mark> &amp; &lt;b&gt;", "rtl"),  # tags and entities do not count as Latin text ("school")
+        ("", "rtl"),
+        ("2018 ١٢٣", "rtl"),
+    ],
+)
+def test_text_direction_follows_the_majority_script(text, expected):
+    assert text_direction(text) == expected

@@ -1,0 +1,146 @@
+"""The OpenAPI 3.1 description of the JSON API, built from the same limits the validator enforces."""
+from __future__ import annotations
+
+from indexer.search_request import DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS
+
+_STRING = {"type": "string"}
+_NULLABLE_STRING = {"type": ["string", "null"]}
+
+
+def _query_parameter(name: str, description: str, schema: dict, repeatable: bool = False) -> dict:
+    parameter = {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+    if repeatable:
+        parameter.update(schema={"type": "array", "items": schema}, style="form", explode=True)
+    return parameter
+
+
+SEARCH_PARAMETERS = [
+    _query_parameter("q", "Free text through the Arabic analyzer; supports \"phrases\", -exclusion, title:, source:, "
+                     "AND/OR/NOT. Broken syntax is searched as plain words.", {"type": "string", "maxLength": MAX_QUERY_CHARS}),
+    _query_parameter("page", "1-based page number.", {"type": "integer", "minimum": 1, "default": 1}),
+    _query_parameter("per_page", "Hits per page.", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                                                     "default": DEFAULT_PER_PAGE}),
+    _query_parameter("source", "Keep hits from these sources (repeat or comma-separate).", _STRING, repeatable=True),
+    _query_parameter("category", "Keep hits in these categories (repeat or comma-separate).", _STRING, repeatable=True),
+    _query_parameter("from", "Earliest publication date, ISO 8601 (inclusive).", {"type": "string", "format": "date"}),
+    _query_parameter("to", "Latest publication date, ISO 8601 (a bare date includes that whole day).",
+                     {"type": "string", "format": "date"}),
+    _query_parameter("sort", "Order of hits.", {"type": "string", "enum": list(SORTS), "default": SORTS[0]}),
+]
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string", "description": "Stable machine name, e.g. query_too_long, invalid_date, "
+                                                      "page_out_of_window, not_found, index_unavailable."},
+            "message": {"type": "string", "description": "Human-readable explanation."},
+        }}},
+    },
+    "Highlights": {
+        "type": "object",
+        "description": "HTML-escaped text in which whole matched words are wrapped in <mark>; safe to insert as HTML.",
+        "properties": {"title": _STRING, "body": _STRING},
+    },
+    "Hit": {
+        "type": "object",
+        "required": ["id", "title", "url", "source", "category", "published", "score", "highlights"],
+        "properties": {
+            "id": _STRING, "title": _STRING, "url": _STRING, "source": _STRING, "category": _STRING,
+            "published": {**_NULLABLE_STRING, "format": "date-time"},
+            "score": {"type": ["number", "null"]},
+            "highlights": {"$ref": "#/components/schemas/Highlights"},
+        },
+    },
+    "SearchResponse": {
+        "type": "object",
+        "required": ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"],
+        "properties": {
+            "query": _STRING,
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "took_ms": {"type": "number"},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "facets": {"type": "object", "properties": {
+                "source": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "category": {"type": "object", "additionalProperties": {"type": "integer"}},
+            }},
+            "suggestion": {**_NULLABLE_STRING, "description": "A corrected query (\"هل تقصد\") when few hits were found."},
+        },
+    },
+    "Document": {
+        "type": "object",
+        "description": "The stored fields of one article plus related articles (more like this).",
+        "required": ["id", "related"],
+        "properties": {
+            "id": _STRING, "title": _STRING, "body": _STRING, "url": _STRING, "source": _STRING,
+            "category": _STRING, "author": _STRING, "published": {**_NULLABLE_STRING, "format": "date-time"},
+            "related": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "index"],
+        "properties": {
+            "status": {"type": "string", "enum": ["ok", "unavailable"]},
+            "index": {"type": "object", "properties": {
+                "readable": {"type": "boolean"},
+                "documents": {"type": "integer"},
+                "generation": {"type": ["string", "integer", "null"]},
+            }},
+            "error": {"$ref": "#/components/schemas/Error/properties/error"},
+        },
+    },
+}
+
+
+def _json(schema_name: str, description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
+
+
+ERROR_RESPONSES = {
+    "400": _json("Error", "Bad parameter: q over 500 characters, bad page or per_page, page beyond the result window "
+                          f"(page × per_page > {MAX_RESULT_WINDOW}), bad date, unknown sort, leading wildcard, "
+                          "too many terms, or a query string that is not UTF-8."),
+    "413": _json("Error", "Request body too large (every route is GET)."),
+    "414": _json("Error", "Query string too long."),
+    "431": _json("Error", "Request headers too large."),
+    "503": _json("Error", "The search index is not available."),
+}
+
+
+def openapi_document() -> dict:
+    """The whole description; `servers` is relative so the document never reflects the Host header."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Arabic news search", "version": "1",
+                 "description": "Search Arabic news articles. Errors are always JSON: {\"error\": {\"code\", \"message\"}}."},
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Search articles",
+                "parameters": SEARCH_PARAMETERS,
+                "responses": {"200": _json("SearchResponse", "One page of ranked, highlighted hits."), **ERROR_RESPONSES},
+            }},
+            "/api/documents/{id}": {"get": {
+                "summary": "One article by id, with related articles",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STRING}],
+                "responses": {"200": _json("Document", "The article."),
+                              "404": _json("Error", "No article has this id."), **ERROR_RESPONSES},
+            }},
+            "/healthz": {"get": {
+                "summary": "Is the index readable? Document count and live generation",
+                "responses": {"200": _json("Health", "The index is readable."),
+                              "503": _json("Health", "The index is missing or unreadable.")},
+            }},
+            "/api/openapi.json": {"get": {
+                "summary": "This document",
+                "responses": {"200": {"description": "OpenAPI 3.1 document",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
+            }},
+        },
+        "components": {"schemas": SCHEMAS},
+    }
