@@ -1,0 +1,33 @@
+"""gunicorn settings for `arabic-search serve`: sync workers per core, bounded requests, access log on stdout.
+
+Command-line options given by `serve` (--bind, --workers) override the values here.
+"""
+import multiprocessing
+import os
+
+bind = os.environ.get("ARABIC_SEARCH_BIND", "127.0.0.1:8000")
+# Search is CPU-bound pure Python: one sync worker per core saturates the machine without thrashing.
+workers = int(os.environ.get("ARABIC_SEARCH_WORKERS", max(2, multiprocessing.cpu_count())))
+worker_class = "sync"
+backlog = 256
+
+# A search is capped by the validator to well under a second; a worker silent for 30 s is stuck.
+timeout = 30
+graceful_timeout = 10
+keepalive = 5
+
+# Same limits the app enforces itself (search_app.request_limits), so any server answers alike.
+limit_request_line = 8190
+limit_request_fields = 64
+limit_request_field_size = 8190
+
+# Each worker opens its own IndexStore after the fork: Whoosh file handles are never shared.
+preload_app = False
+
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+# Never auto-reload in production; debug is forced off by search_app.wsgi itself.
+reload = False
