@@ -52,6 +52,26 @@ def test_diacritized_query_finds_plain_and_cliticized_forms(client):
     assert ids <= SCHOOL_IDS
 
 
+@pytest.mark.parametrize(
+    "query, doc_id",
+    [
+        ("ايران", "hamza-forms"),  # "Iran" typed without the hamza finds إيران
+        ("احمد", "hamza-forms"),  # "Ahmed" without the hamza finds أحمد
+        ("2018", "indic-digits"),  # Western digits find ٢٠١٨
+        ("٢٠١٨", "indic-digits"),  # and Arabic-Indic digits find themselves
+        ("iphone", "mixed-latin"),  # Latin words inside Arabic text, case-folded
+    ],
+)
+def test_spelling_variants_reach_their_article(client, query, doc_id):
+    _, body = search(client, q=query)
+    assert doc_id in {hit["id"] for hit in body["hits"]}
+
+
+def test_misspelled_query_gets_a_suggestion(client):
+    _, body = search(client, q="المدرصة")  # "the school" with ص for س
+    assert body["total"] == 0 and body["suggestion"] == "المدرسة"
+
+
 def test_highlights_wrap_whole_words_in_mark(client):
     _, body = search(client, q="المدرسة")  # "the school"
     marked = [hit for hit in body["hits"] if "<mark>" in hit["highlights"]["body"] + hit["highlights"]["title"]]

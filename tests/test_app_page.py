@@ -80,6 +80,11 @@ def test_pagination_links_carry_the_query_and_filters(client):
     assert "page=2" in nav and "per_page=2" in nav and "source=BBC" in nav
 
 
+def test_misspelling_shows_a_did_you_mean_link(client):
+    html = page(client, q="المدرصة")  # "the school" misspelled with ص
+    assert re.search(r'هل تقصد: <a href="\?q=%D8%A7%D9%84%D9%85%D8%AF%D8%B1%D8%B3%D8%A9"><bdi>المدرسة</bdi></a>', html)
+
+
 def test_no_results_shows_the_empty_state(client):
     html = page(client, q="كلمةلاتوجدأبدا")  # "a word that never exists"
     assert "لا توجد نتائج" in html  # "no results"
