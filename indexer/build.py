@@ -27,6 +27,7 @@ from indexer.index_layout import (
     write_pointer,
 )
 from indexer.schema import build_schema, document_fields
+from indexer.sources import ByteProgress, SourceOptions, read_sources
 from indexer.store import IndexNotFound, open_generation, read_live_pointer
 from indexer.writer_lock import writer_lock
 
@@ -150,8 +151,8 @@ def publish_generation(root: Path, build: Callable[[Path], None]) -> str:
     unreferenced directory, removed here on error and by the next writer otherwise.
     """
     pointer = read_pointer(root)
+    name = next_generation_name(root)  # named before cleanup, so a killed build's name is never reused
     remove_unreferenced(root, pointer)
-    name = next_generation_name(root)
     directory = root / name
     try:
         build(directory)
@@ -187,6 +188,31 @@ def rebuild_from_articles(
         summary.generation = publish_generation(root, build)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def rebuild_index(
+    paths: Iterable[str | Path],
+    root: str | Path,
+    analyzer_name: str = "arabic",
+    options: SourceOptions = SourceOptions(),
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+    byte_progress: ByteProgress | None = None,
+) -> BuildSummary:
+    """Full rebuild from source files and folders into a new generation, then an atomic switch to it."""
+    items = read_sources(paths, options, byte_progress)
+    return rebuild_from_articles(items, root, analyzer_name, strict, progress)
+
+
+def add_documents(
+    paths: Iterable[str | Path],
+    root: str | Path,
+    options: SourceOptions = SourceOptions(),
+    strict: bool = False,
+    byte_progress: ByteProgress | None = None,
+) -> BuildSummary:
+    """Incremental upsert by id of the articles in source files and folders into the live generation."""
+    return add_articles(read_sources(paths, options, byte_progress), root, strict)
 
 
 def _commit_incremental(root: Path, pointer: Pointer, writer) -> None:
@@ -280,7 +306,9 @@ __all__ = [
     "IndexNotFound",
     "StrictModeFailure",
     "add_articles",
+    "add_documents",
     "build_index_dir",
     "delete_documents",
     "rebuild_from_articles",
+    "rebuild_index",
 ]

@@ -1,0 +1,165 @@
+"""Rebuilds from source files: strict mode, the writer lock, and a rebuild killed with SIGKILL."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from indexer.build import StrictModeFailure, add_documents, rebuild_index
+from indexer.index_layout import generation_names, read_pointer
+from indexer.store import IndexStore
+from indexer.writer_lock import WriterBusy, writer_lock
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "index_data" / "sample"
+
+
+def feed(path: Path, count: int, prefix: str = "n", extra_lines: tuple[str, ...] = ()) -> Path:
+    """A JSONL feed of `count` distinct articles ("news number k about the economy")."""
+    lines = [
+        json.dumps({"id": f"{prefix}{k}", "title": f"خبر {k}", "text": f"خبر رقم {k} {prefix} عن الاقتصاد", "source": "bbc"}, ensure_ascii=False)
+        for k in range(count)
+    ]
+    path.write_text("\n".join(lines + list(extra_lines)) + "\n", encoding="utf-8")
+    return path
+
+
+def live_ids(root: Path) -> set[str]:
+    store = IndexStore(root)
+    try:
+        with store.searcher() as searcher:
+            return {fields["id"] for fields in searcher.all_stored_fields()}
+    finally:
+        store.close()
+
+
+def test_rebuild_of_the_bundled_sample_indexes_it_and_counts_the_duplicate(tmp_path):
+    summary = rebuild_index([SAMPLE], tmp_path)
+    assert (summary.indexed, summary.duplicates, summary.skipped) == (313, 1, [])
+    store = IndexStore(tmp_path)
+    with store.searcher() as searcher:
+        seed = searcher.document(id="khaleej247-article")
+        assert "Exit mobile version" not in seed["body"]
+        assert "شاركها" not in seed["body"]  # "share it"
+        assert "جميع الحقوق محفوظة" not in seed["body"]  # "all rights reserved"
+    store.close()
+
+
+def test_skipped_records_are_counted_and_the_rest_indexed(tmp_path):
+    source = feed(tmp_path / "f.jsonl", 3, extra_lines=("{broken", '{"id": "n0", "text": "نسخة ثانية"}'))
+    summary = rebuild_index([source], tmp_path / "index")
+    assert summary.indexed == 3
+    assert [skip.reason.split(" (")[0] for skip in summary.skipped] == ["malformed JSON", "duplicate id"]
+    assert any("skip reasons" in line for line in summary.lines())
+
+
+def test_strict_rebuild_fails_before_touching_the_live_index(tmp_path):
+    root = tmp_path / "index"
+    rebuild_index([feed(tmp_path / "old.jsonl", 2, "old")], root)
+    before = read_pointer(root)
+    bad = feed(tmp_path / "new.jsonl", 2, "new", extra_lines=("{broken",))
+    with pytest.raises(StrictModeFailure, match="new.jsonl:3"):
+        rebuild_index([bad], root, strict=True)
+    assert read_pointer(root) == before
+    assert generation_names(root) == [before.live]
+    assert live_ids(root) == {"old0", "old1"}
+
+
+def test_strict_add_writes_nothing(tmp_path):
+    root = tmp_path / "index"
+    rebuild_index([feed(tmp_path / "old.jsonl", 1, "old")], root)
+    before = read_pointer(root)
+    with pytest.raises(StrictModeFailure):
+        add_documents([feed(tmp_path / "more.jsonl", 2, "more", extra_lines=('{"id": 1}',))], root, strict=True)
+    assert read_pointer(root) == before
+    assert live_ids(root) == {"old0"}
+
+
+def test_second_writer_gets_a_clear_already_running_error(tmp_path):
+    root = tmp_path / "index"
+    with writer_lock(root):
+        with pytest.raises(WriterBusy, match="already running"):
+            rebuild_index([feed(tmp_path / "f.jsonl", 1)], root)
+    rebuild_index([feed(tmp_path / "f.jsonl", 1)], root)  # the lock is free again
+    assert live_ids(root) == {"n0"}
+
+
+def test_a_failed_build_removes_its_generation_and_keeps_the_live_one(tmp_path, monkeypatch):
+    root = tmp_path / "index"
+    rebuild_index([feed(tmp_path / "old.jsonl", 2, "old")], root)
+    before = read_pointer(root)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("indexer.build.write_manifest", disk_full)
+    with pytest.raises(OSError):
+        rebuild_index([feed(tmp_path / "new.jsonl", 2, "new")], root)
+    assert read_pointer(root) == before
+    assert generation_names(root) == [before.live]
+    assert live_ids(root) == {"old0", "old1"}
+
+
+KILLED_REBUILD = textwrap.dedent(
+    """
+    import sys, time
+    from indexer.build import rebuild_from_articles
+    from indexer.article import Article
+
+    def articles():
+        for k in range(50):
+            yield Article(id=f"new{k}", body=f"خبر جديد رقم {k}")
+        print("BUILDING", flush=True)  # the new generation is half written: time to be killed
+        time.sleep(60)
+        yield Article(id="never", body="لن يصل")
+
+    rebuild_from_articles(articles(), sys.argv[1])
+    """
+)
+
+
+def test_rebuild_killed_with_sigkill_leaves_live_index_and_next_run_cleans_up(tmp_path):
+    root = tmp_path / "index"
+    rebuild_index([feed(tmp_path / "old.jsonl", 3, "old")], root)
+    before = read_pointer(root)
+    reader = IndexStore(root)
+    with reader.searcher() as searcher:
+        assert searcher.doc_count() == 3
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLED_REBUILD, str(root)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    try:
+        assert process.stdout.readline().strip() == b"BUILDING"
+        leftovers = set(generation_names(root)) - {before.live}
+        assert leftovers, "the killed rebuild should have started a new generation"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == -signal.SIGKILL
+
+    # The live index is intact and searchable, by the open reader and by a fresh one.
+    assert read_pointer(root) == before
+    with reader.searcher() as searcher:
+        assert searcher.doc_count() == 3
+    assert live_ids(root) == {"old0", "old1", "old2"}
+
+    # The next run takes the lock the dead process held, removes its leftovers, and succeeds.
+    summary = rebuild_index([feed(tmp_path / "next.jsonl", 2, "next")], root)
+    assert summary.indexed == 2
+    assert not leftovers & set(generation_names(root))
+    assert generation_names(root) == [before.live, summary.generation]
+    with reader.searcher() as searcher:
+        assert {fields["id"] for fields in searcher.all_stored_fields()} == {"next0", "next1"}
+    reader.close()

@@ -1,0 +1,117 @@
+"""The reindex/add/delete/stats commands through click: summaries, exit codes, and messages."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from indexer.cli import cli
+from indexer.index_commands import EXIT_BUSY, EXIT_NO_INDEX, EXIT_STRICT
+from indexer.store import IndexStore
+from indexer.writer_lock import writer_lock
+
+
+def feed(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+# "Gold prices rose" / "The team won the final" (bbc, economy / cnn, sport)
+GOLD = {"id": "g1", "title": "الذهب", "text": "ارتفعت أسعار الذهب", "source": "bbc", "category": "economy", "date": "2018-05-01"}
+FINAL = {"id": "f1", "title": "النهائي", "text": "فاز الفريق بالنهائي", "source": "cnn", "category": "sport", "date": "2018-07-15"}
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_reindex_prints_summary_with_skips_and_exits_zero(tmp_path):
+    source = feed(tmp_path / "f.jsonl", [GOLD, FINAL])
+    with source.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    result = run("reindex", str(source), "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 0, result.output
+    assert "indexed 2, updated 0, duplicates 0, skipped 1" in result.output
+    assert f"skipped {source}:3: malformed JSON" in result.output
+
+
+def test_reindex_strict_exits_3_and_keeps_nothing(tmp_path):
+    source = feed(tmp_path / "f.jsonl", [GOLD, {"id": "x"}])
+    result = run("reindex", str(source), "--index", str(tmp_path / "ix"), "--strict")
+    assert result.exit_code == EXIT_STRICT
+    assert "missing text" in result.output and "nothing was changed" in result.output
+    assert not (tmp_path / "ix" / "CURRENT").exists()
+
+
+def test_reindex_while_another_writer_runs_exits_4_with_message(tmp_path):
+    root = tmp_path / "ix"
+    with writer_lock(root):
+        result = run("reindex", str(feed(tmp_path / "f.jsonl", [GOLD])), "--index", str(root))
+    assert result.exit_code == EXIT_BUSY
+    assert "already running" in result.output
+
+
+def test_index_location_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARABIC_SEARCH_INDEX", str(tmp_path / "env-ix"))
+    assert run("reindex", str(feed(tmp_path / "f.jsonl", [GOLD]))).exit_code == 0
+    assert IndexStore(tmp_path / "env-ix").doc_count() == 1
+
+
+def test_add_delete_and_stats_round_trip(tmp_path):
+    root = str(tmp_path / "ix")
+    assert run("reindex", str(feed(tmp_path / "a.jsonl", [GOLD])), "--index", root).exit_code == 0
+    changed = {**GOLD, "title": "الذهب يتراجع", "text": "تراجعت أسعار الذهب"}  # "gold falls"
+    result = run("add", str(feed(tmp_path / "b.jsonl", [changed, FINAL])), "--index", root)
+    assert "indexed 1, updated 1" in result.output
+
+    stats = json.loads(run("stats", "--index", root, "--json").output)
+    assert stats["documents"] == 2
+    assert stats["sources"] == {"bbc": 1, "cnn": 1}
+    assert stats["categories"] == {"economy": 1, "sport": 1}
+    assert stats["date_range"] == ["2018-05-01T00:00:00", "2018-07-15T00:00:00"]
+    assert stats["size_bytes"] > 0 and stats["updated"]
+
+    result = run("delete", "g1", "missing-id", "--index", root)
+    assert result.exit_code == 0
+    assert "deleted 1, not found 1" in result.output and "not found: missing-id" in result.output
+    assert "documents:  1" in run("stats", "--index", root).output
+
+
+def test_field_mapping_and_boilerplate_options(tmp_path):
+    source = feed(tmp_path / "f.jsonl", [{"key": "k1", "body": "الخبر\nحمّل تطبيقنا"}])  # "the news / get our app"
+    patterns = tmp_path / "extra.txt"
+    patterns.write_text("حمّل تطبيقنا\n", encoding="utf-8")
+    root = tmp_path / "ix"
+    result = run("reindex", str(source), "--index", str(root), "--field", "id=key", "--field", "text=body",
+                 "--boilerplate", str(patterns))
+    assert result.exit_code == 0, result.output
+    with IndexStore(root).searcher() as searcher:
+        assert searcher.document(id="k1")["body"] == "الخبر"
+
+
+def test_bad_field_mapping_is_a_usage_error(tmp_path):
+    result = run("reindex", str(feed(tmp_path / "f.jsonl", [GOLD])), "--index", str(tmp_path / "ix"), "--field", "nope")
+    assert result.exit_code == 2
+    assert "bad field mapping" in result.output
+
+
+def test_stats_and_add_without_index_exit_5_naming_the_path(tmp_path):
+    missing = str(tmp_path / "none")
+    result = run("stats", "--index", missing)
+    assert result.exit_code == EXIT_NO_INDEX
+    assert missing in result.output and "arabic-search reindex" in result.output
+    result = run("add", str(feed(tmp_path / "f.jsonl", [GOLD])), "--index", missing)
+    assert result.exit_code == EXIT_NO_INDEX
+
+
+def test_help_documents_exit_codes():
+    for command in ("reindex", "add", "delete", "stats"):
+        output = run(command, "--help").output
+        assert "Exit codes:" in output and "already running" in output
+
+
+def test_non_interactive_run_prints_plain_lines_not_a_bar(tmp_path):
+    result = run("reindex", str(feed(tmp_path / "f.jsonl", [GOLD])), "--index", str(tmp_path / "ix"))
+    assert "\r" not in result.output
+    assert result.output.startswith("indexed 1")
