@@ -119,6 +119,25 @@ def test_gunicorn_rejects_an_oversized_request_line_cleanly(server):
     assert b"Traceback" not in response
 
 
+def test_gunicorn_rejects_an_oversized_header_cleanly(server):
+    port, _, _ = server
+    response = raw_request(port, b"GET /healthz HTTP/1.1\r\nX-Big: " + b"x" * 9000)
+    assert response.split(b" ", 2)[1] in (b"400", b"431")
+    assert b"Traceback" not in response
+
+
+def test_request_body_over_the_limit_is_a_413_json_error(server):
+    port, _, _ = server
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", "/api/search?q=x", body=b"x" * 20_000)  # over the 16 kB limit, small enough to fit socket buffers
+        response = connection.getresponse()
+        assert response.status == 413
+        assert json.loads(response.read())["error"]["code"] == "body_too_large"
+    finally:
+        connection.close()
+
+
 def test_access_log_records_requests(server):
     port, _, log = server
     request(port, "/healthz?from-access-log-test=1")
