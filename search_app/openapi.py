@@ -70,14 +70,23 @@ SCHEMAS = {
             "suggestion": {**_NULLABLE_STRING, "description": "A corrected query (\"هل تقصد\") when few hits were found."},
         },
     },
+    "RelatedArticle": {
+        "type": "object",
+        "required": ["id", "title", "url", "source", "category", "published", "score"],
+        "properties": {
+            "id": _STRING, "title": _STRING, "url": _STRING, "source": _STRING, "category": _STRING,
+            "published": {**_NULLABLE_STRING, "format": "date-time"}, "score": {"type": "number"},
+        },
+    },
     "Document": {
         "type": "object",
-        "description": "The stored fields of one article plus related articles (more like this).",
-        "required": ["id", "related"],
+        "description": "The stored fields of one article plus related articles (more like this). Text fields are "
+                       "the stored text, not HTML: escape them before inserting into a page.",
+        "required": ["id", "title", "url", "source", "category", "published", "body", "author", "related"],
         "properties": {
             "id": _STRING, "title": _STRING, "body": _STRING, "url": _STRING, "source": _STRING,
             "category": _STRING, "author": _STRING, "published": {**_NULLABLE_STRING, "format": "date-time"},
-            "related": {"type": "array", "items": {"type": "object"}},
+            "related": {"type": "array", "items": {"$ref": "#/components/schemas/RelatedArticle"}},
         },
     },
     "Health": {

@@ -206,6 +206,10 @@ def test_openapi_describes_every_route_and_the_search_shape(client):
     _, body = search(client, q="مدرسة")
     assert set(schemas["SearchResponse"]["required"]) == set(body)
     assert set(schemas["Hit"]["required"]) == set(body["hits"][0])
+    document = client.get("/api/documents/school-clitics").get_json()
+    assert set(schemas["Document"]["required"]) == set(document)
+    assert set(schemas["RelatedArticle"]["required"]) == set(document["related"][0])
+    assert set(schemas["Health"]["properties"]["index"]["properties"]) == set(client.get("/healthz").get_json()["index"])
     parameters = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert parameters == {"q", "page", "per_page", "source", "category", "from", "to", "sort"}
 
