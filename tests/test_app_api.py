@@ -224,3 +224,24 @@ def test_completed_reindex_is_served_without_a_new_app(tmp_path):
     body = client.get("/api/search?q=زلزال").get_json()
     assert [hit["id"] for hit in body["hits"]] == ["quake"]
     assert client.get("/healthz").get_json()["index"]["documents"] == DOCUMENT_COUNT + 1
+
+
+def test_every_openapi_reference_resolves(client):
+    spec = client.get("/api/openapi.json").get_json()
+
+    def references(node):
+        if isinstance(node, dict):
+            yield from ([node["$ref"]] if "$ref" in node else [])
+            for value in node.values():
+                yield from references(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from references(value)
+
+    refs = set(references(spec))
+    assert refs
+    for ref in refs:
+        target = spec
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        assert isinstance(target, dict), ref
