@@ -29,7 +29,6 @@ DEFAULT_CONFIG = {
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: defaults, then `ARABIC_SEARCH_*` env vars (e.g. ARABIC_SEARCH_INDEX), then `config`."""
     app = Flask(__name__)
-    app.json_provider_class = HtmlSafeJSONProvider
     app.json = HtmlSafeJSONProvider(app)
     app.config.update(DEFAULT_CONFIG)
     app.config.from_prefixed_env(ENV_PREFIX)

@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
-from indexer.search_request import MAX_RESULT_WINDOW, SearchRequest
+from indexer.search_request import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchRequest
 
 SAFE_URL_SCHEMES = ("http", "https")
 SEARCH_PARAMETERS = ("q", "source", "category", "from", "to", "sort", "per_page", "page")
@@ -25,12 +25,12 @@ PAGE_WINDOW = 2  # page links shown on each side of the current page
 
 # Arabic wording of InvalidRequest codes; unknown codes fall back to the core's English message.
 ARABIC_REQUEST_ERRORS = {
-    "query_too_long": "نص البحث أطول من 500 حرف. اختصره وحاول مجددًا.",
+    "query_too_long": f"نص البحث أطول من {MAX_QUERY_CHARS} حرف. اختصره وحاول مجددًا.",
     "too_many_terms": "نص البحث يحتوي على كلمات كثيرة جدًا. اختصره وحاول مجددًا.",
     "leading_wildcard": "لا يمكن أن تبدأ كلمة بعلامة * أو ؟ لأن ذلك يتطلب فحص الفهرس كله.",
     "invalid_query": "نص البحث غير صالح.",
     "invalid_page": "رقم الصفحة غير صالح.",
-    "invalid_per_page": "عدد النتائج في الصفحة غير صالح (من 1 إلى 100).",
+    "invalid_per_page": f"عدد النتائج في الصفحة غير صالح (من 1 إلى {MAX_PER_PAGE}).",
     "page_out_of_window": "هذه الصفحة أبعد من آخر صفحة يمكن عرضها. ضيّق البحث بدل التنقل إلى صفحات بعيدة.",
     "invalid_date": "التاريخ غير صالح. استخدم الصيغة 2018-05-31.",
     "invalid_date_range": "تاريخ البداية بعد تاريخ النهاية.",
