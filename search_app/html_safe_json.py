@@ -2,7 +2,8 @@
 
 Stored text keeps its exact value for API clients; only its JSON spelling changes: `<`, `>` and `&`
 become `\\u003c`-style escapes (as Go's encoding/json does), so a `<script>` in a document body never
-appears as markup in the response bytes. Lone surrogates, which UTF-8 cannot carry, are escaped too.
+appears as markup in the response bytes. Bidi controls (which can make raw JSON read differently from what
+it holds, as in "Trojan Source") and lone surrogates (which UTF-8 cannot carry) are escaped too.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
 
-_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
+_UNSAFE = re.compile("[<>&\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape(match: re.Match) -> str:

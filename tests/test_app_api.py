@@ -9,7 +9,7 @@ import pytest
 from indexer.article import Article
 from indexer.build import rebuild_from_articles
 from search_app import create_app
-from test_app_corpus import ARTICLES, DOCUMENT_COUNT, SCHOOL_IDS, XSS_BODY, XSS_TITLE, build_sample_index
+from test_app_corpus import ARTICLES, BIDI_OVERRIDE, DOCUMENT_COUNT, SCHOOL_IDS, XSS_BODY, XSS_TITLE, build_sample_index
 
 SEARCH_KEYS = {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"}
 HIT_KEYS = {"id", "title", "url", "source", "category", "published", "score", "highlights"}
@@ -245,3 +245,9 @@ def test_every_openapi_reference_resolves(client):
         for part in ref.removeprefix("#/").split("/"):
             target = target[part]
         assert isinstance(target, dict), ref
+
+
+def test_bidi_overrides_are_escaped_in_the_json_bytes(client):
+    raw = client.get("/api/documents/bidi-override").get_data(as_text=True)
+    assert BIDI_OVERRIDE not in raw and "\\u202e" in raw
+    assert json.loads(raw)["title"].startswith(f"مدرسة {BIDI_OVERRIDE}")  # "school" + override, value intact
