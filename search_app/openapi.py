@@ -47,7 +47,10 @@ SCHEMAS = {
         "type": "object",
         "required": ["id", "title", "url", "source", "category", "published", "score", "highlights"],
         "properties": {
-            "id": _STRING, "title": _STRING, "url": _STRING, "source": _STRING, "category": _STRING,
+            "id": _STRING, "title": {**_STRING, "description": "Stored text, not HTML: escape it before display."},
+            "url": {**_STRING, "description": "As stored by the source; check for http(s) before linking to it "
+                                              "(the page links only http and https URLs)."},
+            "source": _STRING, "category": _STRING,
             "published": {**_NULLABLE_STRING, "format": "date-time"},
             "score": {"type": ["number", "null"]},
             "highlights": {"$ref": "#/components/schemas/Highlights"},
