@@ -36,7 +36,7 @@ def serve(bind: str, index_option: str | None, workers: int | None) -> None:
     The index is checked before any worker starts, so a missing or corrupt index is reported once,
     clearly, instead of as a traceback per worker. A later `reindex` is picked up without a restart.
     """
-    root = resolve_index_root(index_option)
+    root = resolve_index_root(index_option).resolve()  # workers get an absolute path, whatever their cwd
     try:
         documents = IndexStore(root).doc_count()
     except IndexUnavailable as error:
