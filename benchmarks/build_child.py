@@ -24,30 +24,16 @@ def summary_as_dict(summary) -> dict:
     return json.loads(json.dumps(data, default=str))
 
 
-def production_rebuild():
-    """The full-rebuild entry point that `arabic-search reindex` calls.
-
-    The contract names it `indexer.build.rebuild_index(paths, root)`; until that lands, the same two
-    production steps it is made of: read the sources, then rebuild from the parsed articles.
-    """
-    from indexer import build
-
-    if hasattr(build, "rebuild_index"):
-        return build.rebuild_index
-    from indexer.sources import read_sources
-
-    return lambda paths, root: build.rebuild_from_articles(read_sources(paths), root)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", required=True, help="JSONL file to index")
     parser.add_argument("--index", required=True, help="index root (IndexStore layout) to rebuild")
     args = parser.parse_args(argv)
 
-    rebuild = production_rebuild()
+    from indexer.build import rebuild_index
+
     started = time.perf_counter()
-    summary = rebuild([args.source], args.index)
+    summary = rebuild_index([args.source], args.index)
     seconds = time.perf_counter() - started
     json.dump({"seconds": seconds, "summary": summary_as_dict(summary)}, sys.stdout)
     sys.stdout.write("\n")
