@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -36,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", type=Path, default=REPO_ROOT / "bench-results.json", help="results JSON")
     parser.add_argument("--chart", type=Path, default=REPO_ROOT / "docs" / "bench-chart.png", help="chart PNG")
     parser.add_argument("--no-chart", action="store_true", help="do not write the chart")
+    parser.add_argument("--redraw", action="store_true",
+                        help="measure nothing: print the table and draw the chart from the --output results file")
     parser.add_argument("--work-dir", type=Path, help="keep corpora and indexes here instead of a temp dir")
     return parser
 
@@ -74,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.report import format_report
     from benchmarks.runner import run_benchmarks
 
-    results = run_benchmarks(config)
+    if args.redraw:
+        results = json.loads(config.output.read_text(encoding="utf-8"))
+    else:
+        results = run_benchmarks(config)
     print(format_report(results))
     print(f"\nresults: {config.output}")
     if not args.no_chart:

@@ -19,6 +19,11 @@ LATENCY_SERIES = (  # (results key, label, line style)
 ENGINE_LABELS = {**{name: name for name in OUR_ANALYZERS}, PEER: "Lucene arabic"}
 
 
+def _empty(axis, message: str) -> None:
+    axis.text(0.5, 0.5, message, ha="center", va="center", transform=axis.transAxes)
+    axis.set_axis_off()
+
+
 def _plot_latency(axis, runs: list[dict]) -> None:
     axis.set_title("Search latency vs corpus size")
     sizes = [row["docs"] for row in runs]
@@ -29,8 +34,11 @@ def _plot_latency(axis, runs: list[dict]) -> None:
             axis.plot(*zip(*points), style, label=label)
             plotted = True
     if not plotted:
-        axis.text(0.5, 0.5, "no search results", ha="center", va="center", transform=axis.transAxes)
+        _empty(axis, "no search results")
         return
+    axis.set_xscale("log")  # 10k, 31.5k, 100k: equal steps on a log axis
+    axis.set_xticks(sizes, [f"{size / 1000:g}k" for size in sizes])
+    axis.minorticks_off()
     axis.set_xlabel("documents")
     axis.set_ylabel("ms per query (log)")
     axis.set_yscale("log")
@@ -42,7 +50,7 @@ def _plot_quality(axis, quality: dict) -> None:
     axis.set_title("MRR@10 per analyzer")
     engines = [name for name in (*OUR_ANALYZERS, PEER) if any(name in per_set for per_set in quality.values())]
     if not engines:
-        axis.text(0.5, 0.5, "no quality results", ha="center", va="center", transform=axis.transAxes)
+        _empty(axis, "no quality results")
         return
     sets = list(quality)
     width = 0.8 / len(engines)

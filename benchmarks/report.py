@@ -28,7 +28,7 @@ def fmt_ratio(value) -> str:
 
 
 def ratio(ours, peer) -> float | None:
-    """ours ÷ peer, or None when either side is missing (a skipped peer must not print 0×)."""
+    """ours ÷ peer (or a size ÷ the first size), None when a side is missing: a skipped peer never prints 0×."""
     if ours is None or not peer:
         return None
     return ours / peer
@@ -78,9 +78,11 @@ def index_section(results: dict) -> tuple[str, list[str], list[list[str]]] | Non
     builds = results.get("index")
     if not builds:
         return None
-    headers = ["docs", "indexed", "seconds", "ours docs/s", "peak RSS MiB", "Lucene docs/s", "ours/Lucene"]
+    headers = ["docs", "indexed", "seconds", "time growth", "ours docs/s", "peak RSS MiB", "Lucene docs/s",
+               "ours/Lucene"]
+    first = builds[0]["seconds"]
     rows = [[fmt_int(row["docs"]), fmt_int((row.get("summary") or {}).get("indexed")), f"{row['seconds']:.1f}",
-             fmt_int(row.get("docs_per_s")),
+             fmt_ratio(ratio(row["seconds"], first)), fmt_int(row.get("docs_per_s")),
              fmt_int(row.get("peak_rss_mib")), fmt_int(row.get("lucene_docs_per_s")),
              fmt_ratio(ratio(row.get("docs_per_s"), row.get("lucene_docs_per_s")))]
             for row in builds]
@@ -92,9 +94,11 @@ def search_section(results: dict) -> tuple[str, list[str], list[list[str]]] | No
     runs = results.get("search")
     if not runs:
         return None
-    headers = ["docs", "queries", "ours p50 ms", "ours p95 ms", "Lucene p50 ms", "Lucene p95 ms",
+    headers = ["docs", "queries", "ours p50 ms", "ours p95 ms", "p50 growth", "Lucene p50 ms", "Lucene p95 ms",
                "p50 ours/Lucene", "p95 ours/Lucene"]
+    first = runs[0].get("p50_ms")
     rows = [[fmt_int(row["docs"]), fmt_int(row.get("count")), fmt_ms(row.get("p50_ms")), fmt_ms(row.get("p95_ms")),
+             fmt_ratio(ratio(row.get("p50_ms"), first)),
              fmt_ms(row.get("lucene_p50_ms")), fmt_ms(row.get("lucene_p95_ms")),
              fmt_ratio(ratio(row.get("p50_ms"), row.get("lucene_p50_ms"))),
              fmt_ratio(ratio(row.get("p95_ms"), row.get("lucene_p95_ms")))]

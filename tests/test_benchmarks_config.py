@@ -30,3 +30,18 @@ def test_quick_profile_is_small_and_full_serves_the_whole_corpus(tmp_path):
     assert full.run_sizes == (10_000, FULL_CORPUS, 100_000)
     assert full.served_size == FULL_CORPUS
     assert full.corpus == tmp_path / "corpus" / "ant-v2.1.jsonl.gz"
+
+
+def test_redraw_prints_the_table_and_chart_of_saved_results_without_measuring(tmp_path, capsys):
+    import json
+
+    from benchmarks.__main__ import main
+
+    saved = tmp_path / "bench-results.json"
+    saved.write_text(json.dumps({"index": [{"docs": 1000, "seconds": 2.0, "docs_per_s": 500.0}],
+                                 "skipped": [], "failed": []}), encoding="utf-8")
+    chart = tmp_path / "chart.png"
+    assert main(["--redraw", "--output", str(saved), "--chart", str(chart), "--shared", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "ours docs/s" in out and "500" in out
+    assert chart.read_bytes().startswith(b"\x89PNG")

@@ -43,10 +43,23 @@ def test_report_puts_lucene_beside_ours_with_ratios():
     text = format_report(RESULTS)
     assert _row(text, "arcd MRR@10") == ["arcd", "MRR@10", "0.610", "0.780", "0.840", "0.800", "1.05×"]
     assert _row(text, "arabic") == ["arabic", "1,000", "500,000", "1,000,000", "0.50×"]
-    assert _row(text, "10,000  ")[:7] == ["10,000", "9,600", "4.0", "2,500", "300", "5,000", "0.50×"]
+    assert _row(text, "10,000  ")[:8] == ["10,000", "9,600", "4.0", "1.00×", "2,500", "300", "5,000", "0.50×"]
     search_row = [line for line in text.splitlines() if line.startswith("10,000") and "2,000" in line][0]
     assert search_row.split()[-2:] == ["5.00×", "5.00×"]
     assert "wrk" in text and "200" in text
+
+
+def test_report_shows_how_time_grows_with_corpus_size():
+    results = {
+        "index": [{"docs": 10_000, "seconds": 4.0, "docs_per_s": 2500.0},
+                  {"docs": 100_000, "seconds": 48.0, "docs_per_s": 2083.3}],
+        "search": [{"docs": 10_000, "count": 10, "p50_ms": 2.0, "p95_ms": 5.0},
+                   {"docs": 100_000, "count": 10, "p50_ms": 7.0, "p95_ms": 20.0}],
+    }
+    text = format_report(results)
+    assert _row(text, "100,000")[3] == "12.00×"  # indexing time, 10× the docs
+    search_row = [line for line in text.splitlines() if line.startswith("100,000")][1]
+    assert search_row.split()[4] == "3.50×"  # p50 latency
 
 
 def test_report_without_peer_prints_blanks_and_the_skip_reason():
