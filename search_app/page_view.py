@@ -21,6 +21,18 @@ SEARCH_PARAMETERS = ("q", "source", "category", "from", "to", "sort", "per_page"
 FILTER_PARAMETERS = ("source", "category", "from", "to")
 FACET_LABELS = {"source": "المصدر", "category": "التصنيف"}
 SORT_LABELS = {"relevance": "الأكثر صلة", "date": "الأحدث أولًا"}
+# Arabic display names for the corpus's source and category codes; the code stays the filter value.
+DISPLAY_NAMES = {
+    "source": {
+        "BBC": "بي بي سي", "CNN": "سي إن إن", "alarabia": "العربية", "Alarabiya": "العربية",
+        "france24": "فرانس 24", "France24": "فرانس 24", "skynews": "سكاي نيوز عربية", "SkyNews": "سكاي نيوز عربية",
+    },
+    "category": {
+        "internationalNews": "أخبار عالمية", "middleEast": "الشرق الأوسط", "sport": "رياضة", "economy": "اقتصاد",
+        "technology": "تكنولوجيا", "culture": "ثقافة", "diverse": "منوعات", "politics": "سياسة",
+        "education": "تعليم",
+    },
+}
 PAGE_WINDOW = 2  # page links shown on each side of the current page
 
 # Arabic wording of InvalidRequest codes; unknown codes fall back to the core's English message.
@@ -55,6 +67,11 @@ def trusted_highlight(html: str | None, fallback: str) -> Markup:
     if "<" in bare or ">" in bare:
         return escape(html)
     return Markup(html)
+
+
+def display_name(field: str, value: str) -> str:
+    """The Arabic name shown for a source or category code; unknown codes are shown as they are."""
+    return DISPLAY_NAMES.get(field, {}).get(value, value)
 
 
 def text_direction(text: str) -> str:
@@ -109,6 +126,7 @@ def has_search(args: Mapping) -> bool:
 @dataclass(frozen=True)
 class FacetValue:
     value: str
+    label: str
     count: int
     checked: bool
 
@@ -120,11 +138,12 @@ class PageLink:
     current: bool
 
 
-def facet_values(counts: Mapping[str, int], selected: Iterable[str]) -> list[FacetValue]:
+def facet_values(field: str, counts: Mapping[str, int], selected: Iterable[str]) -> list[FacetValue]:
     """Facet checkboxes, most frequent first; a selected value with no hits stays listed so it can be unticked."""
     selected = tuple(selected)
-    values = [FacetValue(value, int(count), value in selected) for value, count in counts.items()]
-    values += [FacetValue(value, 0, True) for value in selected if value not in counts]
+    values = [FacetValue(value, display_name(field, value), int(count), value in selected)
+              for value, count in counts.items()]
+    values += [FacetValue(value, display_name(field, value), 0, True) for value in selected if value not in counts]
     return sorted(values, key=lambda facet: (-facet.count, facet.value))
 
 
@@ -151,7 +170,7 @@ def result_view(result: Mapping, search_request: SearchRequest, args: Mapping) -
         "took_ms": result.get("took_ms"),
         "hits": [hit_view(hit) for hit in result["hits"]],
         "facets": {
-            name: facet_values(result.get("facets", {}).get(name, {}), selected)
+            name: facet_values(name, result.get("facets", {}).get(name, {}), selected)
             for name, selected in (("source", search_request.sources), ("category", search_request.categories))
         },
         "suggestion": suggestion,
@@ -177,7 +196,7 @@ def hit_view(hit: Mapping) -> dict:
         "body_html": body_html,
         "body_dir": text_direction(str(body_html)),
         "url": safe_link(hit.get("url")),
-        "source": hit.get("source") or "",
-        "category": hit.get("category") or "",
+        "source": display_name("source", hit.get("source") or ""),
+        "category": display_name("category", hit.get("category") or ""),
         "date": str(published)[:10],
     }

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from search_app.page_view import (
+    display_name,
     facet_values,
     has_search,
     last_page,
@@ -83,8 +84,24 @@ def test_has_search_needs_a_query_or_a_filter(args, expected):
 
 
 def test_facet_values_sort_by_count_and_keep_selected_values_without_hits():
-    values = facet_values({"BBC": 2, "CNN": 5}, selected=("BBC", "Gone"))
+    values = facet_values("source", {"BBC": 2, "CNN": 5}, selected=("BBC", "Gone"))
     assert [(v.value, v.count, v.checked) for v in values] == [("CNN", 5, False), ("BBC", 2, True), ("Gone", 0, True)]
+
+
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("category", "middleEast", "الشرق الأوسط"),  # "the Middle East"
+        ("category", "sport", "رياضة"),  # "sport"
+        ("source", "alarabia", "العربية"),  # Al Arabiya
+        ("source", "unknown-feed", "unknown-feed"),  # unknown codes are shown as they are
+        ("author", "BBC", "BBC"),  # only sources and categories have display names
+    ],
+)
+def test_display_names_translate_known_codes_only(field, value, expected):
+    assert display_name(field, value) == expected
+    labelled = facet_values(field, {value: 1}, ())
+    assert (labelled[0].value, labelled[0].label) == (value, expected)
 
 
 @pytest.mark.parametrize(
