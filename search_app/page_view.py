@@ -139,10 +139,13 @@ class PageLink:
 
 
 def facet_values(field: str, counts: Mapping[str, int], selected: Iterable[str]) -> list[FacetValue]:
-    """Facet checkboxes, most frequent first; a selected value with no hits stays listed so it can be unticked."""
+    """Facet checkboxes, most frequent first; a selected value with no hits stays listed so it can be unticked.
+
+    Articles without a source or category count under "", which no filter can select: it is not listed.
+    """
     selected = tuple(selected)
     values = [FacetValue(value, display_name(field, value), int(count), value in selected)
-              for value, count in counts.items()]
+              for value, count in counts.items() if value.strip()]
     values += [FacetValue(value, display_name(field, value), 0, True) for value in selected if value not in counts]
     return sorted(values, key=lambda facet: (-facet.count, facet.value))
 

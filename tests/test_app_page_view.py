@@ -84,7 +84,7 @@ def test_has_search_needs_a_query_or_a_filter(args, expected):
 
 
 def test_facet_values_sort_by_count_and_keep_selected_values_without_hits():
-    values = facet_values("source", {"BBC": 2, "CNN": 5}, selected=("BBC", "Gone"))
+    values = facet_values("source", {"BBC": 2, "CNN": 5, "": 3}, selected=("BBC", "Gone"))  # "" cannot be filtered
     assert [(v.value, v.count, v.checked) for v in values] == [("CNN", 5, False), ("BBC", 2, True), ("Gone", 0, True)]
 
 
