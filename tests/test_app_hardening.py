@@ -5,6 +5,7 @@ Whatever arrives, the answer is a deliberate 4xx/503 with a clean body: never a 
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -142,6 +143,10 @@ def check_fuzzed_request(client, params, headers):
     page = client.get("/", query_string=params, headers=headers)
     assert page.status_code in (200, 400, 413, 414, 431), page.status_code
     assert "Traceback" not in page.get_data(as_text=True)
+    document = client.get("/api/documents/" + quote(params["q"][:300], safe=""), headers=headers)
+    assert document.status_code in (200, 400, 404, 431), document.status_code
+    body = json.loads(document.get_data(as_text=True))
+    assert ("related" in body) if document.status_code == 200 else set(body) == {"error"}
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
