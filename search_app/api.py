@@ -39,9 +39,9 @@ def health():
     """200 when a searcher opens on the live generation; 503 (still JSON) when it does not."""
     store = index_store()
     try:
+        generation = store.generation
         with store.searcher() as searcher:
             documents = searcher.doc_count()
-        generation = store.generation
     except IndexUnavailable as error:
         current_app.logger.error("health check: %s", error)
         body = {"status": "unavailable", "index": {"readable": False},

@@ -14,7 +14,8 @@ backlog = 256
 # A search is capped by the validator to well under a second; a worker silent for 30 s is stuck.
 timeout = 30
 graceful_timeout = 10
-keepalive = 5
+# Sync workers close each connection after its response (no keep-alive), so a slow client can hold a worker:
+# in production put a buffering reverse proxy (nginx) in front, as gunicorn's docs advise for sync workers.
 
 # Same limits the app enforces itself (search_app.request_limits), so any server answers alike.
 limit_request_line = 8190
