@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", type=Path, default=REPO_ROOT / "bench-results.json", help="results JSON")
     parser.add_argument("--chart", type=Path, default=REPO_ROOT / "docs" / "bench-chart.png", help="chart PNG")
     parser.add_argument("--no-chart", action="store_true", help="do not write the chart")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the other sections' figures from the --output file (measure a long run in parts)")
     parser.add_argument("--redraw", action="store_true",
                         help="measure nothing: print the table and draw the chart from the --output results file")
     parser.add_argument("--work-dir", type=Path, help="keep corpora and indexes here instead of a temp dir")
@@ -80,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.redraw:
         results = json.loads(config.output.read_text(encoding="utf-8"))
     else:
-        results = run_benchmarks(config)
+        merge = args.merge and config.output.exists()
+        previous = json.loads(config.output.read_text(encoding="utf-8")) if merge else None
+        results = run_benchmarks(config, previous=previous)
     print(format_report(results))
     print(f"\nresults: {config.output}")
     if not args.no_chart:

@@ -177,10 +177,20 @@ def save_results(results: dict, path: Path) -> None:
     os.replace(temporary, path)
 
 
-def run_benchmarks(config: BenchConfig, log: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> dict:
-    """Run every chosen section, saving results after each; `results['failed']` lists sections that broke."""
+def run_benchmarks(
+    config: BenchConfig,
+    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+    previous: dict | None = None,
+) -> dict:
+    """Run every chosen section, saving results after each; `results['failed']` lists sections that broke.
+
+    With `previous` (an earlier results file), sections not run now keep their earlier figures, so a
+    long benchmark can be measured in parts; `meta.measured` says when and at which commit each was.
+    """
     peer = check_peer(config.lucene_script)
-    results: dict = {"meta": run_metadata(config, peer), "skipped": [], "failed": []}
+    meta = run_metadata(config, peer)
+    meta["measured"] = dict(((previous or {}).get("meta") or {}).get("measured") or {})
+    results: dict = {**(previous or {}), "meta": meta, "skipped": [], "failed": []}
     if not peer.available:
         results["skipped"].append(f"Lucene peer skipped: {peer.reason}")
         log(f"Lucene peer skipped: {peer.reason}")
@@ -197,7 +207,9 @@ def run_benchmarks(config: BenchConfig, log: Callable[[str], None] = lambda line
                 results["failed"].append(f"{name}: {error}")
                 log(f"[bench] {name} failed:\n{traceback.format_exc()}")
             log(f"[bench] {name} done in {time.perf_counter() - started:.1f}s")
-            results["meta"]["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            results["meta"]["finished"] = finished
+            results["meta"]["measured"][name] = {"finished": finished, "commit": meta["commit"]}
             save_results(results, config.output)
     finally:
         if config.work_dir is None:

@@ -41,3 +41,13 @@ def test_a_failing_section_is_reported_and_the_run_goes_on(tmp_path):
     results = run_benchmarks(_config(tmp_path, ("analyzer", "quality")), log=lambda line: None)
     assert "analyzer" in results
     assert len(results["failed"]) == 1 and results["failed"][0].startswith("quality:")
+
+
+def test_a_merged_run_keeps_the_sections_it_did_not_measure(tmp_path):
+    previous = {"meta": {"measured": {"http": {"finished": "2026-01-01T00:00:00+00:00", "commit": "abc"}}},
+                "http": {"docs": 100, "requests_per_s": 150.0}, "skipped": ["old note"], "failed": []}
+    results = run_benchmarks(_config(tmp_path, ("analyzer",)), log=lambda line: None, previous=previous)
+    assert results["http"] == previous["http"]
+    assert "analyzer" in results
+    assert set(results["meta"]["measured"]) == {"http", "analyzer"}
+    assert "old note" not in results["skipped"]  # notes describe this run only
