@@ -7,6 +7,7 @@ threaded Python client does the same job, with the same bounds.
 from __future__ import annotations
 
 import http.client
+import itertools
 import os
 import re
 import shutil
@@ -159,7 +160,7 @@ def run_wrk(base: str, paths: Sequence[str], seconds: float, concurrency: int, s
     script = script_dir / "bench-paths.lua"
     script.write_text(wrk_script(paths), encoding="ascii")
     threads = max(1, min(2, concurrency))
-    command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{int(seconds)}s", "--timeout", "10s",
+    command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
                "--latency", "-s", str(script), base + SEARCH_PATH]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
     if completed.returncode != 0:
@@ -168,48 +169,47 @@ def run_wrk(base: str, paths: Sequence[str], seconds: float, concurrency: int, s
 
 
 def run_python_load(base: str, paths: Sequence[str], seconds: float, concurrency: int) -> dict:
-    """Fallback load: `concurrency` threads with keep-alive connections until the deadline."""
+    """Fallback load: `concurrency` threads, each sending requests back to back until the deadline."""
     url = urllib.parse.urlsplit(base)
     timings: list[float] = []
-    failures = [0]
+    errors = {"socket_errors": 0, "non_2xx": 0}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def client(offset: int) -> None:
         connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-        n = offset
-        while time.monotonic() < deadline:
-            path = paths[n % len(paths)]
-            n += concurrency
+        for n in itertools.count(offset, concurrency):
+            if time.monotonic() >= deadline:
+                break
             started = time.perf_counter()
             try:
-                connection.request("GET", path)
+                connection.request("GET", paths[n % len(paths)])
                 response = connection.getresponse()
                 response.read()
-                ok = response.status == 200
+                outcome = None if 200 <= response.status < 400 else "non_2xx"
             except (OSError, http.client.HTTPException):
-                ok = False
-                connection.close()
-                connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+                outcome = "socket_errors"
+                connection.close()  # the next request() opens a fresh connection
             elapsed = time.perf_counter() - started
             with lock:
                 timings.append(elapsed)
-                failures[0] += not ok
+                if outcome:
+                    errors[outcome] += 1
         connection.close()
 
     started = time.monotonic()
-    workers = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(concurrency)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=seconds + 30)
+    clients = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(concurrency)]
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join(timeout=seconds + 30)
     elapsed = time.monotonic() - started
     if not timings:
         raise RuntimeError("the load client completed no request")
     summary = latency_summary(timings)
     return {"tool": "python", "requests": len(timings), "seconds": round(elapsed, 3),
             "requests_per_s": rate(len(timings), elapsed), "p50_ms": summary["p50_ms"],
-            "p99_ms": summary["p99_ms"], "socket_errors": 0, "non_2xx": failures[0]}
+            "p99_ms": summary["p99_ms"], **errors}
 
 
 def measure_http(index_root: Path, repo_root: Path, queries: Sequence[str], seconds: float,

@@ -70,3 +70,37 @@ def test_wrk_script_cycles_every_path_and_refuses_raw_unicode():
 
 def test_free_port_is_a_loopback_port_number():
     assert 0 < free_port() < 65536
+
+
+def test_python_load_counts_requests_and_http_errors_within_its_time_bound():
+    import http.server
+    import threading
+    import time
+
+    from benchmarks.http_load import run_python_load
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            status = 200 if self.path == "/ok" else 500
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        started = time.monotonic()
+        result = run_python_load(f"http://127.0.0.1:{server.server_port}", ["/ok", "/bad"], 0.5, 2)
+        assert time.monotonic() - started < 5
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result["requests"] > 2
+    assert 0 < result["non_2xx"] < result["requests"]  # every other path answers 500
+    assert result["socket_errors"] == 0
+    assert result["p99_ms"] >= result["p50_ms"] > 0
