@@ -25,7 +25,7 @@ def search_json():
         return jsonify(search(searcher, search_request))
 
 
-@api.get("/api/documents/<path:doc_id>")
+@api.get("/api/documents/<path:doc_id>", merge_slashes=False)  # ids are opaque: never rewrite them
 def document_json(doc_id: str):
     with index_store().searcher() as searcher:
         document = get_document(searcher, doc_id)
