@@ -44,7 +44,7 @@ def search_paths(queries: Sequence[str], per_page: int = 10) -> list[str]:
 
 
 def wrk_script(paths: Sequence[str]) -> str:
-    """A wrk Lua script that cycles through `paths` (ASCII only, so quoting with %q is safe)."""
+    """A wrk Lua script cycling through `paths`; each wrk thread keeps its own counter."""
     items = ",\n".join(f"  {_lua_string(path)}" for path in paths)
     return (
         "local paths = {\n" + items + "\n}\n"
