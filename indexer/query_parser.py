@@ -59,7 +59,8 @@ class Group:
 
     It matches a document when every `must` clause matches, none of `must_not` does, and at least one
     `should` clause does (if there are any). Plain words are `should`: natural questions are answered
-    by ranking, not by demanding every word.
+    by ranking, not by demanding every word. A quoted phrase next to free words is a `should` too (it
+    ranks exact matches first); a phrase with no free words beside it is a `must`.
     """
 
     should: tuple["Node", ...] = ()
@@ -219,7 +220,7 @@ class _Parser:
         return token
 
     def parse_group(self, depth: int) -> Group:
-        should, must, must_not = [], [], []
+        should, must, must_not, phrases = [], [], [], []
         while (token := self.peek()) is not None:
             if token.kind == "rparen":
                 self.take()
@@ -232,10 +233,15 @@ class _Parser:
                 continue
             if isinstance(node, Not):
                 must_not.append(node.node)
+            elif isinstance(node, Phrase) and not required and node.field is None:
+                phrases.append(node)
             elif required or not isinstance(node, (Word, Prefix, Group)) or getattr(node, "field", None):
                 must.append(node)
             else:
                 should.append(node)
+        # Quotes inside running text are emphasis (Arabic news quotes words constantly); on their own
+        # they ask for the exact phrase.
+        (should if should else must).extend(phrases)
         return Group(tuple(should), tuple(must), tuple(must_not))
 
     def parse_or(self) -> Node | None:
@@ -274,7 +280,10 @@ class _Parser:
             group = self.parse_group(depth=1)
             return _with_field(group, field_name) if not group.is_empty else None
         if kind == "phrase":
-            return Phrase(token.text, field_name) if token.text.strip() else None
+            words = token.text.split()
+            if len(words) == 1:  # quotes around one word: nothing to keep together
+                return Word(words[0], field_name)
+            return Phrase(" ".join(words), field_name) if words else None
         if kind == "field":
             nxt = self.peek()
             if nxt is None or nxt.kind not in {"word", "phrase", "lparen"}:

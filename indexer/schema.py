@@ -14,6 +14,9 @@ from indexer.article import Article
 # ranking can prefer the word form the user typed over its stem-mates. Analyzers that do not stem are their
 # own companion.
 EXACT_ANALYZER = {"arabic": "normalize", "light10": "normalize"}
+# News is written as an inverted pyramid: the opening words restate the headline. The `lead` field indexes
+# them again so that ranking can weight them, which matters most for articles whose title is missing.
+LEAD_WORDS = 50
 
 
 def build_schema(analyzer_name: str = "arabic") -> Schema:
@@ -24,6 +27,7 @@ def build_schema(analyzer_name: str = "arabic") -> Schema:
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=analyzer, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
+        lead=TEXT(analyzer=analyzer, stored=False, phrase=False),
         exact=TEXT(analyzer=exact_analyzer, stored=False, phrase=False),
         # whole values, so that "Sky News" or "خليجي 247" stay one facet value
         source=ID(stored=True),
@@ -40,6 +44,7 @@ def document_fields(article: Article) -> dict:
         "id": article.id,
         "title": article.title,
         "body": article.body,
+        "lead": lead_text(article.body),
         "exact": f"{article.title}\n{article.body}",
         "source": article.source,
         "category": article.category,
@@ -49,3 +54,8 @@ def document_fields(article: Article) -> dict:
     if article.published is not None:
         fields["published"] = article.published
     return fields
+
+
+def lead_text(body: str, words: int = LEAD_WORDS) -> str:
+    """The first `words` whitespace-separated words of the body."""
+    return " ".join(body.split(maxsplit=words)[:words])

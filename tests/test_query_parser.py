@@ -13,14 +13,19 @@ W = Word
     [
         # free words are optional clauses ranked together: "Gallant visit Washington"
         ("زيارة غالانت واشنطن", Group(should=(W("زيارة"), W("غالانت"), W("واشنطن")))),
-        # a quoted phrase is required: "defence minister" in quotes, then "Israel"
-        ('"وزير الدفاع" إسرائيل', Group(should=(W("إسرائيل"),), must=(Phrase("وزير الدفاع"),))),
+        # a quoted phrase on its own is required: "defence minister"
+        ('"وزير الدفاع"', Group(must=(Phrase("وزير الدفاع"),))),
+        # inside running text, quotes are emphasis, as in news headlines: ranked, not required
+        ('"وزير الدفاع" إسرائيل', Group(should=(W("إسرائيل"), Phrase("وزير الدفاع")))),
+        ('+"وزير الدفاع" إسرائيل', Group(should=(W("إسرائيل"),), must=(Phrase("وزير الدفاع"),))),
+        ('إسرائيل "تليغرام"', Group(should=(W("إسرائيل"), W("تليغرام")))),  # one quoted word is a word
         # Arabic guillemets and curly quotes work like straight quotes
         ("«وزير الدفاع»", Group(must=(Phrase("وزير الدفاع"),))),
         ("“وزير الدفاع”", Group(must=(Phrase("وزير الدفاع"),))),
         # -word excludes: "Qatar, not football"
         ("قطر -كرة", Group(should=(W("قطر"),), must_not=(W("كرة"),))),
         ('قطر -"كأس العالم"', Group(should=(W("قطر"),), must_not=(Phrase("كأس العالم"),))),
+        ('title:"قطاع غزة" قطر', Group(should=(W("قطر"),), must=(Phrase("قطاع غزة", "title"),))),
         ("+قطر اقتصاد", Group(should=(W("اقتصاد"),), must=(W("قطر"),))),
         # fields
         ("title:غزة", Group(must=(W("غزة", "title"),))),
@@ -75,6 +80,7 @@ def test_only_exclusions_match_nothing():
 def test_positive_leaves_skip_excluded_words():
     tree = parse_query('غزة -مصر "وزير الدفاع" (قطر OR NOT عمان)')
     assert set(positive_leaves(tree)) == {W("غزة"), Phrase("وزير الدفاع"), W("قطر")}
+    assert Phrase("وزير الدفاع") in tree.should
 
 
 def test_not_binds_inside_and():

@@ -81,6 +81,13 @@ def test_phrase_requires_the_words_together(searcher):
                for hit in result["hits"])
 
 
+def test_phrase_inside_running_text_ranks_but_does_not_filter(searcher):
+    # '"security cooperation" Qatar': quotes next to free words are emphasis, as in news headlines
+    found = ids(run(searcher, q='"التعاون الأمني" قطر'))
+    assert found[0] == "visit2"  # the only text with the exact phrase
+    assert {"match", "economy"} <= set(found)  # Qatar stories still match
+
+
 def test_exclusion_removes_documents(searcher):
     # "Qatar, without football"
     assert ids(run(searcher, q="قطر -كرة")) == ["economy"]

@@ -1,0 +1,56 @@
+"""Word positions of candidate documents, read from Whoosh, to tell which hold a quoted phrase exactly.
+
+Only the best candidates are checked, so an optional phrase costs a few posting skips, not a full
+phrase query over the collection.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def term_positions(reader, field: str, term: str, docnums: np.ndarray) -> dict[int, np.ndarray]:
+    """Positions of `term` in `field` for each of the (sorted) `docnums` that contain it."""
+    found: dict[int, np.ndarray] = {}
+    for leaf, offset in reader.leaf_readers():
+        local = docnums[(docnums >= offset) & (docnums < offset + leaf.doc_count_all())] - offset
+        if not len(local) or (field, term) not in leaf:
+            continue
+        matcher = leaf.postings(field, term)
+        if not matcher.supports("positions"):
+            return {}
+        for docnum in local.tolist():
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                found[docnum + offset] = np.asarray(matcher.value_as("positions"), dtype=np.int64)
+    return found
+
+
+def phrase_hits(reader, field: str, terms: list[str], docnums: np.ndarray) -> np.ndarray:
+    """For each of `docnums`, whether `terms` occur at consecutive positions of `field`."""
+    hits = np.zeros(len(docnums), dtype=bool)
+    if not terms or not len(docnums):
+        return hits
+    sorted_docs = np.sort(docnums)
+    positions = [term_positions(reader, field, term, sorted_docs) for term in dict.fromkeys(terms)]
+    by_term = dict(zip(dict.fromkeys(terms), positions))
+    for i, docnum in enumerate(docnums.tolist()):
+        starts = None
+        for offset, term in enumerate(terms):
+            found = by_term[term].get(docnum)
+            if found is None:
+                starts = None
+                break
+            shifted = set((found - offset).tolist())
+            starts = shifted if starts is None else starts & shifted
+            if not starts:
+                break
+        hits[i] = bool(starts)
+    return hits
+
+
+def idf(doc_count: int, df: int) -> float:
+    return math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))
