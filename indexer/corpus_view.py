@@ -44,9 +44,18 @@ class CorpusView:
         self._keyword_masks: dict[str, dict[str, np.ndarray]] = {}
         self._published: np.ndarray | None = None
         self._doc_ids: dict[int, str] = {}
+        self._shared: dict[str, object] = {}
         self._cache: OrderedDict = OrderedDict()
         self._cached_postings = 0
         self._lock = threading.Lock()
+
+    def shared(self, key: str, factory):
+        """A per-reader object built once by `factory` (e.g. the highlighter's memoized analyzer)."""
+        with self._lock:
+            value = self._shared.get(key)
+            if value is None:
+                value = self._shared[key] = factory()
+            return value
 
     def doc_id(self, docnum: int) -> str:
         """The stored `id` of a document number (memoized: eval asks for the same top documents often)."""

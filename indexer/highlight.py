@@ -7,25 +7,74 @@ splitting an Arabic word across elements breaks its letter joining in browsers.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Collection, Iterable
 
 FRAGMENT_CHARS = 180  # roughly two lines of a result snippet
 MAX_FRAGMENTS = 2
 FRAGMENT_SEPARATOR = " … "
-MAX_ANALYZED_CHARS = 20_000  # only the start of a very long body is searched for fragments
+MAX_ANALYZED_CHARS = 4_000  # fragments come from the opening of the body: news puts the point first
 MAX_WORD_CHARS = 40
 MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
 
 
+class WordTerms:
+    """An analyzer run one whitespace-separated chunk at a time, with each chunk's result memoized.
+
+    Highlighting re-analyzes every hit's title and body; word frequencies are Zipfian, so after a few
+    queries nearly every chunk is a dictionary hit. Tokens never span whitespace and the analyzers look
+    at one token at a time, so the spans are exactly those of analyzing the whole text.
+    """
+
+    MAX_ENTRIES = 200_000
+
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+        self._memo: dict[str, tuple[tuple[str, int, int], ...]] = {}
+        self._term_sets: dict[str, frozenset[str]] = {}
+
+    def chunk(self, chunk: str) -> tuple[tuple[str, int, int], ...]:
+        found = self._memo.get(chunk)
+        if found is None:
+            found = tuple((t.text, t.startchar, t.endchar) for t in self.analyzer(chunk, chars=True, mode="index"))
+            if len(self._memo) >= self.MAX_ENTRIES:
+                self._memo.clear()
+                self._term_sets.clear()
+            self._memo[chunk] = found
+        return found
+
+    def spans(self, text: str, terms: Collection[str]) -> list[tuple[int, int]]:
+        """(start, end) of every word of `text` whose analyzed form is one of `terms`."""
+        if not terms or not text:
+            return []
+        chunks = text.split()
+        term_sets = self._term_sets
+        matched = []
+        for i, chunk in enumerate(chunks):  # the hot loop: two dict lookups per chunk once warm
+            found = term_sets.get(chunk)
+            if found is None:
+                found = term_sets[chunk] = frozenset(term for term, _, _ in self.chunk(chunk))
+            if found and not found.isdisjoint(terms):
+                matched.append(i)
+        if not matched:
+            return []
+        out, wanted, last = [], set(matched), matched[-1]
+        for i, match in enumerate(_CHUNK.finditer(text)):
+            if i in wanted:
+                out.extend((match.start() + start, match.start() + end)
+                           for term, start, end in self.chunk(match.group()) if term in terms)
+            if i == last:
+                break
+        return out
+
+
+_CHUNK = re.compile(r"\S+")
+
+
 def matched_spans(text: str, analyzer, terms: Collection[str]) -> list[tuple[int, int]]:
     """(start, end) of every word of `text` whose analyzed form is one of `terms`."""
-    if not terms or not text:
-        return []
-    return [
-        (token.startchar, token.endchar)
-        for token in analyzer(text, chars=True, mode="index")
-        if token.text in terms
-    ]
+    words = analyzer if isinstance(analyzer, WordTerms) else WordTerms(analyzer)
+    return words.spans(text, terms)
 
 
 def mark_spans(text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int | None = None) -> str:

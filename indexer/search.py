@@ -12,7 +12,7 @@ import numpy as np
 from whoosh.util.times import datetime_to_long
 
 from indexer.corpus_view import corpus_view
-from indexer.highlight import highlight_body, highlight_title
+from indexer.highlight import WordTerms, highlight_body, highlight_title
 from indexer.ranking import Filters, rank
 from indexer.related import related_docnums
 from indexer.search_request import SearchRequest
@@ -27,7 +27,8 @@ def search(searcher, request: SearchRequest) -> dict:
     """One page of ranked, highlighted hits with facet counts and an optional spelling suggestion."""
     started = time.perf_counter()
     ranking = rank(searcher, request.q, _filters(request), request.sort, request.offset, request.per_page)
-    analyzer = searcher.schema["body"].analyzer
+    view = corpus_view(searcher.reader())
+    words = view.shared("highlight", lambda: WordTerms(searcher.schema["body"].analyzer))
     hits = []
     for docnum, score in zip(ranking.docnums, ranking.scores):
         stored = searcher.stored_fields(docnum)
@@ -36,8 +37,8 @@ def search(searcher, request: SearchRequest) -> dict:
                 **_summary(stored),
                 "score": round(score, 4),
                 "highlights": {
-                    "title": highlight_title(stored.get("title", ""), analyzer, ranking.terms),
-                    "body": highlight_body(stored.get("body", ""), analyzer, ranking.terms),
+                    "title": highlight_title(stored.get("title", ""), words, ranking.terms),
+                    "body": highlight_body(stored.get("body", ""), words, ranking.terms),
                 },
             }
         )
