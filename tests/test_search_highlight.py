@@ -1,0 +1,73 @@
+"""Highlights: whole words marked as written (diacritics, prefixes), everything else escaped."""
+import html
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analyzers.registry import get_analyzer
+from indexer.highlight import WordTerms, highlight_body, highlight_title, mark_spans
+
+ARABIC = get_analyzer("arabic")
+MARKED = re.compile(r"<mark>(.*?)</mark>")
+
+
+def terms_of(text):
+    return {token.text for token in ARABIC(text, mode="query")}
+
+
+def test_diacritized_word_is_marked_whole():
+    # "the defence minister" fully vowelled; the query is bare
+    title = "وَزِيرُ الدِّفَاعِ"
+    assert highlight_title(title, ARABIC, terms_of("الدفاع")) == "وَزِيرُ <mark>الدِّفَاعِ</mark>"
+
+
+def test_prefixed_and_tatweel_words_are_marked_as_written():
+    # "and-the-visit" and a tatweel-stretched "the visit" both match "visit"
+    title = "والزيارة الزيــارة"
+    assert MARKED.findall(highlight_title(title, ARABIC, terms_of("زيارة"))) == ["والزيارة", "الزيــارة"]
+
+
+def test_a_mark_never_starts_or_ends_inside_a_word():
+    # "the minister postponed his visit to Washington, and the visit was planned"
+    body = "أعلن وزيرُ الدِّفاعِ تأجيلَ زيارتِه لواشنطن، والزيارة كانت مقررة. " * 20
+    marked = highlight_body(body, ARABIC, terms_of("الزيارة الدفاع"))
+    assert "<mark>" in marked
+    for match in re.finditer(r"(.)?<mark>[^<]*</mark>(.)?", marked):
+        before, after = match.group(1) or " ", match.group(2) or " "
+        assert not before.isalpha() and not after.isalpha(), match.group()
+
+
+def test_markup_is_escaped_and_only_marks_are_tags():
+    body = "<script>alert('x')</script> خبر عن <b>الاقتصاد</b> & الأسواق"
+    marked = highlight_body(body, ARABIC, terms_of("الاقتصاد"))
+    assert "&lt;script&gt;" in marked and "&amp;" in marked
+    assert re.sub(r"</?mark>", "", marked) == html.escape(body)
+    assert MARKED.findall(marked) == ["الاقتصاد"]
+
+
+def test_body_without_matches_starts_at_the_beginning():
+    body = " ".join(["كلمة"] * 200)  # "word" × 200
+    snippet = highlight_body(body, ARABIC, {"غير"})
+    assert snippet.startswith("كلمة") and snippet.endswith("…") and "<mark>" not in snippet
+
+
+def test_best_fragments_hold_the_matches_of_a_long_body():
+    filler = " ".join(["نص"] * 300)  # "text" × 300
+    body = f"{filler} الانتخابات البرلمانية {filler} نتائج الانتخابات {filler}"
+    snippet = highlight_body(body, ARABIC, terms_of("الانتخابات"), fragment_chars=80)
+    assert snippet.count("<mark>") == 2
+    assert " … " in snippet  # two fragments, separated
+
+
+def test_spans_outside_the_window_are_not_marked():
+    assert mark_spans("abc def", [(0, 3), (4, 7)], 0, 5) == "<mark>abc</mark> d"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["الدِّفاعِ", "والزيارة", "وزير", "<b>", "&", "،", "الـــزيارة", "abc", "٣"]),
+                max_size=30).map(" ".join))
+def test_chunked_analysis_equals_whole_text_analysis(text):
+    terms = terms_of("الدفاع الزيارة وزير abc")
+    whole = [(t.startchar, t.endchar) for t in ARABIC(text, chars=True, mode="index") if t.text in terms]
+    assert WordTerms(ARABIC).spans(text, terms) == whole
