@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from whoosh import index as whoosh_index
 
 from indexer.article import Article
 from indexer.build_summary import BuildSummary, Skip
+from indexer.bulk_segment_writer import BulkSegmentWriter
 from indexer.index_layout import (
     Pointer,
     fsync_tree,
@@ -43,37 +43,8 @@ class StrictModeFailure(RuntimeError):
     """`--strict` met a record it would have skipped; nothing was published."""
 
 
-class InMemoryPostings:
-    """Drop-in replacement for Whoosh's `PostingPool` during a fresh build.
-
-    Whoosh's pool pickles every posting into sorted temporary runs and merge-sorts millions of tuples at
-    commit. Documents arrive in docnum order, so keeping one list per (field, term) and sorting only the
-    distinct terms produces the same sorted stream at a fraction of the cost.
-    """
-
-    def __init__(self) -> None:
-        self.postings: dict[tuple[str, bytes], list] = defaultdict(list)
-        self.fieldnames: set[str] = set()
-
-    def add(self, item: tuple) -> None:
-        fieldname, tbytes, docnum, weight, vbytes = item
-        self.postings[(fieldname, tbytes)].append((docnum, weight, vbytes))
-
-    def iter_postings(self) -> Iterator[tuple]:
-        postings = self.postings
-        for key in sorted(postings):
-            fieldname, tbytes = key
-            for docnum, weight, vbytes in postings[key]:
-                yield fieldname, tbytes, docnum, weight, vbytes
-
-    def cleanup(self) -> None:
-        self.postings.clear()
-
-
 def _fresh_writer(index):
-    writer = index.writer()
-    writer.pool = InMemoryPostings()
-    return writer
+    return BulkSegmentWriter(index)
 
 
 def build_index_dir(
