@@ -16,9 +16,9 @@ from indexer.highlight import WordTerms, highlight_body, highlight_title
 from indexer.ranking import Filters, rank
 from indexer.related import related_docnums
 from indexer.search_request import SearchRequest
-from indexer.suggest import suggest
+from indexer.suggest import KNOWN_WORD_DF, suggest
 
-SUGGEST_BELOW = 5  # offer "هل تقصد" when a query finds fewer hits than this
+SUGGEST_BELOW = 5  # below this many hits, rare words are also offered a "هل تقصد" correction
 FACET_FIELDS = ("source", "category")
 RELATED_COUNT = 5
 
@@ -43,8 +43,10 @@ def search(searcher, request: SearchRequest) -> dict:
             }
         )
     suggestion = None
-    if request.q and ranking.total < SUGGEST_BELOW and "exact" in searcher.schema:
-        suggestion = suggest(searcher.reader(), searcher.schema["exact"].analyzer, request.q)
+    if request.q and "exact" in searcher.schema:
+        # with few hits, rare words are suspects too; with many, only words the index never saw
+        known_df = KNOWN_WORD_DF if ranking.total < SUGGEST_BELOW else 1
+        suggestion = suggest(searcher.reader(), searcher.schema["exact"].analyzer, request.q, known_df)
     return {
         "query": request.q,
         "total": ranking.total,

@@ -18,8 +18,12 @@ MIN_WORD_CHARS = 3  # two-letter words have too many neighbours to correct safel
 FIELD = "exact"
 
 
-def suggest(reader, analyzer, text: str) -> str | None:
-    """A corrected query, or None when every word is known or nothing better exists."""
+def suggest(reader, analyzer, text: str, known_df: int = KNOWN_WORD_DF) -> str | None:
+    """A corrected query, or None when every word is known or nothing better exists.
+
+    A word found in at least `known_df` documents counts as correctly spelled; search() passes 1 when
+    the query already found plenty, so that only words the index has never seen are corrected.
+    """
     if FIELD not in reader.schema:
         return None
     corrections: dict[str, str] = {}
@@ -29,7 +33,7 @@ def suggest(reader, analyzer, text: str) -> str | None:
         tokens = [token.text for token in analyzer(leaf.text, mode="query")]
         if len(tokens) != 1 or len(tokens[0]) < MIN_WORD_CHARS:
             continue
-        better = correct_word(reader, tokens[0])
+        better = correct_word(reader, tokens[0], known_df)
         if better:
             corrections[leaf.text] = better
     if not corrections:
@@ -37,10 +41,10 @@ def suggest(reader, analyzer, text: str) -> str | None:
     return " ".join(corrections.get(part, part) for part in re.split(r"\s+", text.strip()))
 
 
-def correct_word(reader, term: str) -> str | None:
+def correct_word(reader, term: str, known_df: int = KNOWN_WORD_DF) -> str | None:
     """The most frequent indexed word one edit away from `term`, if `term` itself is rare."""
     typed_df = reader.doc_frequency(FIELD, term)
-    if typed_df >= KNOWN_WORD_DF:
+    if typed_df >= known_df:
         return None
     threshold = max(1, typed_df * MIN_GAIN)
     scored = ((reader.doc_frequency(FIELD, candidate), candidate) for candidate in edits1(term))
