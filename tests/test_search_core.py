@@ -163,6 +163,13 @@ def test_suggestion_for_a_misspelled_word(searcher):
     assert result["suggestion"] == "مباراه" or result["suggestion"] == "مباراة"
 
 
+def test_suggestion_for_an_unknown_word_even_when_other_words_match(searcher):
+    # "مبارات" (typo) next to "كرة" (ball), which matches thirteen texts
+    result = run(searcher, q="مبارات كرة")
+    assert result["total"] >= 5
+    assert result["suggestion"] in ("مباراة كرة", "مباراه كرة")
+
+
 def test_no_suggestion_when_results_are_plenty(searcher):
     assert run(searcher, q="مباراة")["suggestion"] is None
 
