@@ -166,18 +166,30 @@ class CorpusView:
 
 
 def _matcher_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Read a posting list block by block where the codec allows it, else posting by posting."""
-    if all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block", "_blocklength")):
-        id_blocks, tf_blocks = [], []
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            id_blocks.append(np.asarray(matcher._ids, dtype=np.int64))
-            tf_blocks.append(np.asarray(matcher._weights, dtype=np.float32))
-            matcher._next_block()
-        if id_blocks:
-            return np.concatenate(id_blocks), np.concatenate(tf_blocks)
+    """Read a posting list block by block where the codec allows it, else posting by posting.
+
+    Whoosh 3 blocks hold delta-encoded ids and a weight array (or one weight for the whole block);
+    decoding them with numpy instead of Whoosh's per-posting generators is what makes a cold term cheap.
+    """
+    if not all(hasattr(matcher, name) for name in ("_read_data", "_next_block", "_blocklength", "_byteids")):
+        return _generic_arrays(matcher)
+    id_blocks, tf_blocks = [], []
+    while matcher.is_active():
+        matcher._read_data()
+        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+        ids = np.asarray(raw_ids, dtype=np.int64)
+        id_blocks.append(ids if matcher._byteids else np.cumsum(ids))
+        if raw_weights is None or isinstance(raw_weights, float):
+            tf_blocks.append(np.full(len(ids), 1.0 if raw_weights is None else raw_weights, dtype=np.float32))
+        else:
+            tf_blocks.append(np.asarray(raw_weights, dtype=np.float32))
+        matcher._next_block()
+    if not id_blocks:
         return EMPTY_IDS, EMPTY_TFS
+    return np.concatenate(id_blocks), np.concatenate(tf_blocks)
+
+
+def _generic_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
     pairs = [(docnum, matcher.weight()) for docnum in _each_id(matcher)]
     if not pairs:
         return EMPTY_IDS, EMPTY_TFS
