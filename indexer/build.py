@@ -6,6 +6,7 @@ behind, and publishes its change by rewriting the CURRENT pointer atomically (se
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +28,8 @@ from indexer.index_layout import (
     write_pointer,
 )
 from indexer.schema import build_schema, document_fields
-from indexer.sources import ByteProgress, SourceOptions, read_sources
+from indexer.segment_workers import build_in_workers
+from indexer.sources import ByteProgress, SourceOptions, read_sources, total_bytes
 from indexer.store import IndexNotFound, open_generation, read_live_pointer
 from indexer.writer_lock import writer_lock
 
@@ -35,6 +37,8 @@ from indexer.writer_lock import writer_lock
 # posting lists while keeping the segment count (and so the per-query cost) small.
 DOCS_PER_SEGMENT = 20_000
 PROGRESS_EVERY = 500
+PARALLEL_MIN_INPUT_BYTES = 4_000_000  # ~1,000 news articles
+MAX_DEFAULT_PROCS = 2
 
 ProgressCallback = Callable[[int], None]
 
@@ -52,15 +56,18 @@ def build_index_dir(
     directory: str | Path,
     analyzer_name: str = "arabic",
     progress: ProgressCallback | None = None,
+    procs: int = 1,
 ) -> int:
     """Create a new Whoosh index in `directory` holding exactly `articles`; return how many were written.
 
     This is the plain build: no dedup, no lock, no pointer. `rebuild_index` wraps it for production and the
-    eval command uses it directly for its temporary index.
+    eval command uses it directly for its temporary index. `procs > 1` analyzes in that many worker processes.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     index = whoosh_index.create_in(str(directory), build_schema(analyzer_name))
+    if procs > 1:
+        return build_in_workers(articles, index, procs, DOCS_PER_SEGMENT, progress, PROGRESS_EVERY)
     writer = _fresh_writer(index)
     written = in_segment = 0
     try:
@@ -81,6 +88,13 @@ def build_index_dir(
     if progress:
         progress(written)
     return written
+
+
+def default_procs(input_bytes: int) -> int:
+    """Worker processes for a rebuild: one for small inputs (spawning costs more than it saves), else up to 2."""
+    if input_bytes < PARALLEL_MIN_INPUT_BYTES:
+        return 1
+    return max(1, min(MAX_DEFAULT_PROCS, os.cpu_count() or 1))
 
 
 def body_digest(body: str) -> bytes:
@@ -145,6 +159,7 @@ def rebuild_from_articles(
     analyzer_name: str = "arabic",
     strict: bool = False,
     progress: ProgressCallback | None = None,
+    procs: int = 1,
 ) -> BuildSummary:
     """Full rebuild of the index under `root` from already parsed items, swapped in atomically."""
     root = Path(root)
@@ -154,7 +169,7 @@ def rebuild_from_articles(
 
         def build(directory: Path) -> None:
             articles = unique_articles(items, summary, strict)
-            summary.indexed = build_index_dir(articles, directory, analyzer_name, progress)
+            summary.indexed = build_index_dir(articles, directory, analyzer_name, progress, procs)
 
         summary.generation = publish_generation(root, build)
     summary.seconds = time.perf_counter() - started
@@ -169,10 +184,17 @@ def rebuild_index(
     strict: bool = False,
     progress: ProgressCallback | None = None,
     byte_progress: ByteProgress | None = None,
+    procs: int | None = None,
 ) -> BuildSummary:
-    """Full rebuild from source files and folders into a new generation, then an atomic switch to it."""
+    """Full rebuild from source files and folders into a new generation, then an atomic switch to it.
+
+    `procs=None` picks the number of worker processes from the input size (`default_procs`).
+    """
+    paths = list(paths)
+    if procs is None:
+        procs = default_procs(total_bytes(paths))
     items = read_sources(paths, options, byte_progress)
-    return rebuild_from_articles(items, root, analyzer_name, strict, progress)
+    return rebuild_from_articles(items, root, analyzer_name, strict, progress, procs)
 
 
 def add_documents(

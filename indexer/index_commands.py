@@ -14,6 +14,7 @@ import click
 
 from analyzers.registry import ANALYZER_NAMES
 from indexer.build import StrictModeFailure, add_documents, delete_documents, rebuild_index
+from indexer.segment_workers import WorkerFailed
 from indexer.build_summary import BuildSummary
 from indexer.cleaning import DEFAULT_CLEANER, read_boilerplate_file
 from indexer.index_stats import collect_stats, stats_lines
@@ -93,6 +94,8 @@ def _run_writer(action: Callable[[], BuildSummary]) -> BuildSummary:
         _fail(str(error), EXIT_NO_INDEX)
     except OSError as error:
         _fail(f"could not write the index ({error.strerror or error}); the live index is unchanged", EXIT_ERROR)
+    except WorkerFailed as error:
+        _fail(f"{error}\nthe live index is unchanged", EXIT_ERROR)
 
 
 def _fail(message: str, code: int):
@@ -113,7 +116,13 @@ def _print_summary(summary: BuildSummary) -> None:
 @field_option
 @boilerplate_option
 @max_bytes_option
-def reindex(sources, index_dir, strict, analyzer, field_mappings, boilerplate_files, max_doc_bytes):
+@click.option(
+    "--procs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes that analyze and write (default: 1 for small inputs, else up to 2).",
+)
+def reindex(sources, index_dir, strict, analyzer, field_mappings, boilerplate_files, max_doc_bytes, procs):
     """Rebuild the index from SOURCE files/folders (.txt, .jsonl, .jsonl.gz, .csv) and swap it in atomically.
 
     The new index is built beside the live one; readers and a running server switch to it only when it
@@ -125,7 +134,9 @@ def reindex(sources, index_dir, strict, analyzer, field_mappings, boilerplate_fi
     display = ProgressDisplay(byte_progress, interactive=sys.stderr.isatty())
     try:
         summary = _run_writer(
-            lambda: rebuild_index(sources, root, analyzer, options, strict, progress=display, byte_progress=byte_progress)
+            lambda: rebuild_index(
+                sources, root, analyzer, options, strict, progress=display, byte_progress=byte_progress, procs=procs
+            )
         )
     finally:
         display.close()

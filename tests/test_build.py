@@ -113,18 +113,21 @@ KILLED_REBUILD = textwrap.dedent(
     from indexer.article import Article
 
     def articles():
-        for k in range(50):
+        for k in range(250):
             yield Article(id=f"new{k}", body=f"خبر جديد رقم {k}")
+        time.sleep(0.5)  # let parallel workers take their batches
         print("BUILDING", flush=True)  # the new generation is half written: time to be killed
         time.sleep(60)
         yield Article(id="never", body="لن يصل")
 
-    rebuild_from_articles(articles(), sys.argv[1])
+    if __name__ == "__main__":
+        rebuild_from_articles(articles(), sys.argv[1], procs=int(sys.argv[2]))
     """
 )
 
 
-def test_rebuild_killed_with_sigkill_leaves_live_index_and_next_run_cleans_up(tmp_path):
+@pytest.mark.parametrize("procs", [1, 2])
+def test_rebuild_killed_with_sigkill_leaves_live_index_and_next_run_cleans_up(tmp_path, procs):
     root = tmp_path / "index"
     rebuild_index([feed(tmp_path / "old.jsonl", 3, "old")], root)
     before = read_pointer(root)
@@ -132,8 +135,10 @@ def test_rebuild_killed_with_sigkill_leaves_live_index_and_next_run_cleans_up(tm
     with reader.searcher() as searcher:
         assert searcher.doc_count() == 3
 
+    script = tmp_path / "killed_rebuild.py"
+    script.write_text(KILLED_REBUILD, encoding="utf-8")
     process = subprocess.Popen(
-        [sys.executable, "-c", KILLED_REBUILD, str(root)],
+        [sys.executable, str(script), str(root), str(procs)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(REPO)},
@@ -163,3 +168,38 @@ def test_rebuild_killed_with_sigkill_leaves_live_index_and_next_run_cleans_up(tm
     with reader.searcher() as searcher:
         assert {fields["id"] for fields in searcher.all_stored_fields()} == {"next0", "next1"}
     reader.close()
+
+
+def test_parallel_build_holds_the_same_documents_as_a_serial_one(tmp_path):
+    from indexer.build import build_index_dir
+    from indexer.sources import read_sources
+    from whoosh import index
+    from whoosh.qparser import QueryParser
+
+    articles = [item for item in read_sources([SAMPLE]) if not hasattr(item, "reason")][:120]
+    assert build_index_dir(articles, tmp_path / "serial") == 120
+    assert build_index_dir(articles, tmp_path / "parallel", procs=2) == 120
+    results = {}
+    for name in ("serial", "parallel"):
+        ix = index.open_dir(str(tmp_path / name))
+        assert len(ix._segments()) == (1 if name == "serial" else 2)
+        with ix.searcher() as searcher:
+            query = QueryParser("body", ix.schema).parse("النفط")  # "oil"
+            hits = searcher.search(query, limit=None)
+            results[name] = (
+                sorted(json.dumps(fields, default=str, sort_keys=True) for fields in searcher.all_stored_fields()),
+                sorted((hit["id"], round(hit.score, 4)) for hit in hits),
+            )
+    assert results["parallel"] == results["serial"]
+    assert results["serial"][1], "the query should match something"
+
+
+def test_a_failing_worker_fails_the_build_with_its_traceback(tmp_path):
+    from indexer.article import Article
+    from indexer.build import build_index_dir
+    from indexer.segment_workers import WorkerFailed
+
+    # "text"; a date that is not a datetime only fails inside the worker, when the field is indexed
+    bad = [Article(id="ok", body="نص"), Article(id="bad", body="نص آخر", published="yesterday")]
+    with pytest.raises(WorkerFailed, match="Traceback"):
+        build_index_dir(bad, tmp_path / "ix", procs=2)

@@ -1,0 +1,165 @@
+"""Parallel fresh builds: worker processes each write their own segments of one new Whoosh index.
+
+The parent reads and cleans the sources and deals documents out in batches; each worker analyzes and writes
+with `BulkSegmentWriter` and hands back its finished segments; the parent then writes the index's table of
+contents listing them all. Workers are spawned (not forked), so they inherit no file descriptors such as
+the writer lock, and they exit on their own when the parent dies (their inbox hits end-of-file).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import TOC, clean_files
+
+from indexer.article import Article
+from indexer.bulk_segment_writer import BulkSegmentWriter
+from indexer.schema import document_fields
+
+BATCH_SIZE = 100  # documents per message: large enough to amortize pickling, small enough to balance load
+INBOX_BATCHES = 4  # batches queued per worker: bounds the parent's lead (and memory)
+RESULT_POLL_SECONDS = 1.0
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process raised or died; the message carries its traceback or exit code."""
+
+
+def _finish_segment(writer: BulkSegmentWriter):
+    segment = writer._finalize_segment()
+    writer._tempstorage.destroy()
+    writer.is_closed = True
+    return segment
+
+
+def _next_batch(inbox):
+    """The next batch from the parent; exit quietly if the parent died (e.g. `kill -9` of a rebuild)."""
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            return inbox.get(timeout=RESULT_POLL_SECONDS)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                raise SystemExit(1) from None
+
+
+def _write_segments(directory: str, inbox, outbox, docs_per_segment: int) -> None:
+    """Worker body: add every batch from `inbox` until None, then report the segments written."""
+    try:
+        ix = whoosh_index.open_dir(directory)
+        segments = []
+        writer = None
+        in_segment = 0
+        while (batch := _next_batch(inbox)) is not None:
+            for fields in batch:
+                if writer is None:
+                    writer = BulkSegmentWriter(ix, _lk=False)
+                writer.add_document(**fields)
+                in_segment += 1
+                if in_segment == docs_per_segment:
+                    segments.append(_finish_segment(writer))
+                    writer, in_segment = None, 0
+        if writer is not None:
+            segments.append(_finish_segment(writer))
+        outbox.put(("ok", segments))
+    except SystemExit:
+        raise
+    except BaseException:  # report everything, including KeyboardInterrupt, to the parent
+        outbox.put(("error", traceback.format_exc()))
+
+
+def build_in_workers(
+    articles: Iterable[Article],
+    index,
+    procs: int,
+    docs_per_segment: int,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = 500,
+) -> int:
+    """Write `articles` into the freshly created `index` using `procs` worker processes; return the count."""
+    context = multiprocessing.get_context("spawn")
+    directory = str(Path(index.storage.folder))
+    inboxes = [context.Queue(maxsize=INBOX_BATCHES) for _ in range(procs)]
+    outbox = context.Queue()
+    workers = [
+        context.Process(target=_write_segments, args=(directory, inbox, outbox, docs_per_segment), daemon=True)
+        for inbox in inboxes
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        written = 0
+        batch: list[dict] = []
+        turn = 0
+        for article in articles:
+            batch.append(document_fields(article))
+            written += 1
+            if len(batch) == BATCH_SIZE:
+                _deliver(inboxes[turn], batch, workers, outbox)
+                turn = (turn + 1) % procs
+                batch = []
+            if progress and written % progress_every == 0:
+                progress(written)
+        if batch:
+            _deliver(inboxes[turn], batch, workers, outbox)
+        for inbox in inboxes:
+            _deliver(inbox, None, workers, outbox)
+        segments = _collect_segments(outbox, workers)
+        toc_generation = index.latest_generation() + 1
+        TOC(index.schema, segments, toc_generation).write(index.storage, index.indexname)
+        clean_files(index.storage, index.indexname, toc_generation, segments)
+        if progress:
+            progress(written)
+        return written
+    finally:
+        for worker in workers:
+            if worker.is_alive() and worker.exitcode is None:
+                worker.join(timeout=0.1)
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+        for inbox in inboxes:
+            inbox.close()
+        outbox.close()
+
+
+def _deliver(inbox, item, workers, outbox) -> None:
+    """Put with back-pressure, but never hang on a dead worker."""
+    while True:
+        try:
+            inbox.put(item, timeout=RESULT_POLL_SECONDS)
+            return
+        except queue.Full:
+            _raise_if_dead(workers, outbox)
+
+
+def _collect_segments(outbox, workers) -> list:
+    segments = []
+    for _ in workers:
+        while True:
+            try:
+                status, payload = outbox.get(timeout=RESULT_POLL_SECONDS)
+                break
+            except queue.Empty:
+                _raise_if_dead(workers, None)
+        if status != "ok":
+            raise WorkerFailed(f"an indexing worker failed:\n{payload}")
+        segments.extend(payload)
+    return segments
+
+
+def _raise_if_dead(workers, outbox) -> None:
+    """Raise if a worker died, or (while documents are still being dealt out) if one stopped early."""
+    for worker in workers:
+        if worker.exitcode not in (None, 0):
+            raise WorkerFailed(f"indexing worker {worker.pid} exited with code {worker.exitcode}")
+        if outbox is not None and worker.exitcode == 0:
+            try:
+                status, payload = outbox.get(timeout=RESULT_POLL_SECONDS)
+            except queue.Empty:
+                payload = "(no report)"
+            raise WorkerFailed(f"an indexing worker stopped early:\n{payload}")
