@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from whoosh import query as wq
 
 from indexer.corpus_view import CorpusView, corpus_view
 from indexer.phrase_match import idf, phrase_hits
@@ -41,7 +40,9 @@ EXACT_PARAMS = FieldParams(weight=0.3, b=0.75)
 PHRASE_WEIGHT = 0.5  # an exact match of a quoted phrase counts its words' idf again, at this weight
 PHRASE_FIELDS = ("title", "body")  # the fields indexed with positions
 RERANK_DEPTH = 100  # phrase matches reorder this many best candidates; fixed, so pages stay consistent
-MAX_PREFIX_EXPANSIONS = 50  # "word*" matches at most this many indexed words
+MAX_PREFIX_EXPANSIONS = 30  # "word*" matches at most this many indexed words per field
+MAX_PHRASE_TERMS = 8
+MAX_PHRASE_CANDIDATES = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ class _Context:
     searcher: object
     view: CorpusView
     analyzers: dict
+    masks: dict = field(default_factory=dict)
 
 
 def rank(searcher, text: str, filters: Filters = Filters(), sort: str = "relevance",
@@ -143,8 +145,12 @@ def _rerank(ctx: _Context, scores: np.ndarray, mask: np.ndarray, phrases: list[l
 
 
 def _phrase_terms(ctx: _Context, tree: Group) -> list[list[str]]:
-    """The analyzed terms of each quoted phrase of two or more terms."""
-    phrases = (analyze(ctx.analyzers["body"], leaf.text) for leaf in positive_leaves(tree) if isinstance(leaf, Phrase))
+    """The analyzed terms of each optional quoted phrase (of two or more terms) of the query.
+
+    Required phrases need no bonus: every document that matches holds them.
+    """
+    phrases = (analyze(ctx.analyzers["body"], node.text)[:MAX_PHRASE_TERMS] for node in tree.should
+               if isinstance(node, Phrase))
     return [terms for terms in phrases if len(terms) > 1]
 
 
@@ -248,6 +254,15 @@ def _postings_mask(view: CorpusView, fields, term: str) -> np.ndarray:
     return mask
 
 
+def _term_mask(ctx: _Context, fields: tuple[str, ...], term: str) -> np.ndarray:
+    """`_postings_mask`, memoized for the query: a pasted text repeats its words."""
+    key = (fields, term)
+    mask = ctx.masks.get(key)
+    if mask is None:
+        mask = ctx.masks[key] = _postings_mask(ctx.view, fields, term)
+    return mask
+
+
 def _word_mask(ctx: _Context, word: Word) -> np.ndarray | None:
     if word.field in ("source", "category"):
         return _keyword_mask(ctx.view, word.field, (word.text,))
@@ -255,7 +270,7 @@ def _word_mask(ctx: _Context, word: Word) -> np.ndarray | None:
     if not terms:
         return None
     # a "word" the analyzer splits (e.g. "covid-19") needs all of its parts
-    return np.logical_and.reduce([_postings_mask(ctx.view, _text_fields(word.field), t) for t in terms])
+    return np.logical_and.reduce([_term_mask(ctx, _text_fields(word.field), t) for t in terms])
 
 
 def _keyword_mask(view: CorpusView, field_name: str, values) -> np.ndarray:
@@ -269,24 +284,31 @@ def _keyword_mask(view: CorpusView, field_name: str, values) -> np.ndarray:
 
 
 def _phrase_mask(ctx: _Context, phrase: Phrase) -> np.ndarray | None:
-    terms = analyze(ctx.analyzers["body"], phrase.text)
+    """Documents holding the phrase's terms at consecutive positions, in the title or the body.
+
+    Candidates are the documents with all the terms (numpy), and only they have their positions read;
+    very long phrases are matched on their first MAX_PHRASE_TERMS terms, and at most
+    MAX_PHRASE_CANDIDATES documents per field are verified, so no phrase can take a worker for long.
+    """
+    terms = analyze(ctx.analyzers["body"], phrase.text)[:MAX_PHRASE_TERMS]
     if not terms:
         return None
-    if len(terms) == 1:
-        return _postings_mask(ctx.view, _text_fields(phrase.field), terms[0])
     fields = [name for name in _text_fields(phrase.field) if name in PHRASE_FIELDS]
-    query = wq.Or([wq.Phrase(name, terms, slop=1) for name in fields])
+    if len(terms) == 1:
+        return _postings_mask(ctx.view, fields, terms[0])
     mask = np.zeros(ctx.view.size, dtype=bool)
-    docnums = np.fromiter(ctx.searcher.docs_for_query(query), dtype=np.int64)
-    mask[docnums] = True
-    return mask & ctx.view.live
+    for name in fields:
+        together = np.logical_and.reduce([_postings_mask(ctx.view, (name,), term) for term in terms])
+        candidates = np.flatnonzero(together)[:MAX_PHRASE_CANDIDATES]
+        mask[candidates[phrase_hits(ctx.view.reader, name, terms, candidates)]] = True
+    return mask
 
 
 def _prefix_mask(ctx: _Context, prefix: Prefix) -> np.ndarray | None:
     stems = analyze(ctx.analyzers["body"], prefix.text)
     start = stems[0] if stems else prefix.text.lower()
     mask = np.zeros(ctx.view.size, dtype=bool)
-    for name in _text_fields(prefix.field):
+    for name in [n for n in _text_fields(prefix.field) if n in PHRASE_FIELDS]:  # title and body suffice
         for count, term in enumerate(ctx.view.reader.expand_prefix(name, start)):
             if count == MAX_PREFIX_EXPANSIONS:
                 break

@@ -15,6 +15,8 @@ LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 KNOWN_WORD_DF = 3  # a word in at least this many documents is taken as correctly spelled
 MIN_GAIN = 5  # a correction must be this many times more frequent than the typed word
 MIN_WORD_CHARS = 3  # two-letter words have too many neighbours to correct safely
+MAX_WORDS_EXAMINED = 8  # each rare word costs a few hundred lookups; a long query gets its first words fixed
+MAX_WORD_CHARS = 20  # candidates grow with length; longer "words" are pasted junk, not typos
 FIELD = "exact"
 
 
@@ -27,11 +29,15 @@ def suggest(reader, analyzer, text: str, known_df: int = KNOWN_WORD_DF) -> str |
     if FIELD not in reader.schema:
         return None
     corrections: dict[str, str] = {}
-    for leaf in positive_leaves(parse_query(text)):
+    examined = 0
+    for leaf in dict.fromkeys(positive_leaves(parse_query(text))):  # each distinct word once
         if not isinstance(leaf, Word) or leaf.field not in (None, "title", "body"):
             continue
+        if examined == MAX_WORDS_EXAMINED:
+            break
+        examined += 1
         tokens = [token.text for token in analyzer(leaf.text, mode="query")]
-        if len(tokens) != 1 or len(tokens[0]) < MIN_WORD_CHARS:
+        if len(tokens) != 1 or not MIN_WORD_CHARS <= len(tokens[0]) <= MAX_WORD_CHARS:
             continue
         better = correct_word(reader, tokens[0], known_df)
         if better:
