@@ -5,8 +5,6 @@ phrase query over the collection.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 
@@ -50,7 +48,3 @@ def phrase_hits(reader, field: str, terms: list[str], docnums: np.ndarray) -> np
                 break
         hits[i] = bool(starts)
     return hits
-
-
-def idf(doc_count: int, df: int) -> float:
-    return math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexer.corpus_view import CorpusView, corpus_view
-from indexer.phrase_match import idf, phrase_hits
+from indexer.phrase_match import phrase_hits
 from indexer.query_parser import And, Group, Not, Or, Phrase, Prefix, Word, parse_query, positive_leaves
 
 K1 = 1.2
@@ -28,7 +28,7 @@ class FieldParams:
     b: float  # BM25 length normalization: titles are short and similar, bodies vary a lot
 
 
-# BM25F fields for stemmed terms. The unstemmed companion is scored separately with EXACT_WEIGHT.
+# BM25F fields for stemmed terms. The unstemmed companion is scored separately with EXACT_PARAMS.
 # `lead` is the body's opening words again (see schema.LEAD_WORDS): news states its subject up front.
 TEXT_FIELDS = {
     "title": FieldParams(weight=2.0, b=0.5),
@@ -76,7 +76,7 @@ class _Context:
 
 def rank(searcher, text: str, filters: Filters = Filters(), sort: str = "relevance",
          offset: int = 0, limit: int = 10) -> Ranking:
-    """Rank the documents of `searcher` for the query `text`; an empty query lists everything."""
+    """Rank the documents of `searcher` for the query `text`; an empty query lists everything, newest first."""
     view = corpus_view(searcher.reader())
     ctx = _Context(searcher, view, _field_analyzers(searcher.schema))
     tree = parse_query(text)
@@ -86,6 +86,7 @@ def rank(searcher, text: str, filters: Filters = Filters(), sort: str = "relevan
             mask = np.zeros(view.size, dtype=bool)
     else:
         mask = view.live.copy()
+        sort = "date"  # with nothing to be relevant to, the news reader wants the latest
     mask &= _filter_mask(view, filters)
     stemmed, exact = _scoring_terms(ctx, tree)
     scores = score_terms(view, stemmed, exact)
@@ -122,9 +123,13 @@ def _add_saturated(scores: np.ndarray, pseudo_tf: np.ndarray, weight: float, doc
     df = len(touched)
     if not df:
         return
-    idf = math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))  # Lucene's BM25 idf, never negative
     tf = pseudo_tf[touched]
-    scores[touched] += weight * idf * tf * (K1 + 1.0) / (K1 + tf)
+    scores[touched] += weight * bm25_idf(doc_count, df) * tf * (K1 + 1.0) / (K1 + tf)
+
+
+def bm25_idf(doc_count: int, df: int) -> float:
+    """Lucene's BM25 idf: like Robertson-Sparck Jones, but never negative for very common terms."""
+    return math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))
 
 
 def _rerank(ctx: _Context, scores: np.ndarray, mask: np.ndarray, phrases: list[list[str]]) -> None:
@@ -139,7 +144,7 @@ def _rerank(ctx: _Context, scores: np.ndarray, mask: np.ndarray, phrases: list[l
     bonus = np.zeros(len(candidates), dtype=np.float64)
     for terms in phrases:
         present = np.logical_or.reduce([phrase_hits(view.reader, name, terms, candidates) for name in PHRASE_FIELDS])
-        weight = sum(idf(view.doc_count, view.doc_frequency("body", term)) for term in terms)
+        weight = sum(bm25_idf(view.doc_count, view.doc_frequency("body", term)) for term in terms)
         bonus += PHRASE_WEIGHT * weight * present
     scores[candidates] += bonus.astype(np.float32)
 

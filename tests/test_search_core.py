@@ -133,6 +133,11 @@ def test_sort_by_date_puts_newest_first_and_undated_last(searcher):
     assert dates[:-1] == sorted(dates[:-1], reverse=True)
 
 
+def test_an_empty_query_browses_newest_first(searcher):
+    dates = [hit["published"] for hit in run(searcher, q="", category="politics")["hits"]]
+    assert dates == ["2018-06-10T00:00:00", "2018-05-02T00:00:00"]
+
+
 def test_pagination_walks_the_whole_result_set_once(searcher):
     first = run(searcher, q="مباراة", per_page=5)
     pages = [ids(run(searcher, q="مباراة", per_page=5, page=p)) for p in (1, 2, 3)]
