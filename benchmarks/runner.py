@@ -55,11 +55,25 @@ class Workspace:
         return path
 
     def index_root(self, size: int) -> Path:
-        """The index root for `size`, built (and its build measured) on first use."""
+        """The index root for `size`, built (and its build measured) on first use.
+
+        With a kept `--work-dir`, an index an earlier run left there is reused by search and http;
+        the index section always measures a fresh build.
+        """
         root = self.directory / f"index-{size}"
-        if size not in self.builds:
+        if size not in self.builds and not self._kept_index(root):
             self.builds[size] = run_build(self.corpus_file(size), root, size, self.config.repo_root)
         return root
+
+    def _kept_index(self, root: Path) -> bool:
+        if self.config.work_dir is None or not root.exists():
+            return False
+        from indexer.store import IndexStore, IndexUnavailable
+
+        try:
+            return IndexStore(root).doc_count() > 0
+        except IndexUnavailable:
+            return False
 
     def headlines(self) -> list[dict]:
         if self._headlines is None:

@@ -51,3 +51,26 @@ def test_a_merged_run_keeps_the_sections_it_did_not_measure(tmp_path):
     assert "analyzer" in results
     assert set(results["meta"]["measured"]) == {"http", "analyzer"}
     assert "old note" not in results["skipped"]  # notes describe this run only
+
+
+def test_an_index_kept_in_the_work_dir_is_reused_instead_of_rebuilt(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from benchmarks import runner
+    from benchmarks.peer import Peer
+    from indexer.build import rebuild_index
+
+    work = tmp_path / "work"
+    work.mkdir()
+    config = replace(_config(tmp_path, ()), work_dir=work)
+    rebuild_index([config.corpus], work / "index-20")  # what an earlier run left behind
+    (work / "index-30").mkdir()  # a build killed before it published anything
+
+    def no_build(*args):
+        raise AssertionError("a kept index must not be rebuilt")
+
+    monkeypatch.setattr(runner, "run_build", no_build)
+    ws = runner.Workspace(config, work, Peer(tmp_path, False, "none"), [])
+    assert ws.index_root(20) == work / "index-20"
+    assert not ws._kept_index(work / "index-30")
+    assert not runner.Workspace(replace(config, work_dir=None), work, ws.peer, [])._kept_index(work / "index-20")
