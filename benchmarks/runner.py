@@ -104,6 +104,13 @@ class Workspace:
             return None
 
 
+def merge_rows(earlier: list[dict] | None, measured: list[dict]) -> list[dict]:
+    """Per-size rows: this run's replace earlier ones of the same size; the rest are kept (by size)."""
+    by_size = {row["docs"]: row for row in earlier or []}
+    by_size.update({row["docs"]: row for row in measured})
+    return [by_size[size] for size in sorted(by_size)]
+
+
 def run_analyzer(results: dict, ws: Workspace) -> None:
     texts = list(analyzer_texts(islice(ws.records(), ws.config.profile.analyzer_docs)))
     speeds = {name: measure_analyzer(name, texts) for name in SPEED_ANALYZERS}
@@ -136,7 +143,7 @@ def run_index(results: dict, ws: Workspace) -> None:
         peer = ws.peer_run(size) or {}
         row["lucene_docs_per_s"] = peer.get("docs_per_s")
         rows.append(row)
-        results["index"] = rows
+        results["index"] = merge_rows(results.get("index"), rows)
 
 
 def run_search(results: dict, ws: Workspace) -> None:
@@ -149,7 +156,7 @@ def run_search(results: dict, ws: Workspace) -> None:
         row["lucene_p50_ms"] = peer.get("query_p50_ms")
         row["lucene_p95_ms"] = peer.get("query_p95_ms")
         rows.append(row)
-        results["search"] = rows
+        results["search"] = merge_rows(results.get("search"), rows)
 
 
 def run_http(results: dict, ws: Workspace) -> None:

@@ -74,3 +74,13 @@ def test_an_index_kept_in_the_work_dir_is_reused_instead_of_rebuilt(tmp_path, mo
     assert ws.index_root(20) == work / "index-20"
     assert not ws._kept_index(work / "index-30")
     assert not runner.Workspace(replace(config, work_dir=None), work, ws.peer, [])._kept_index(work / "index-20")
+
+
+def test_merge_rows_replaces_measured_sizes_and_keeps_the_others_in_size_order():
+    from benchmarks.runner import merge_rows
+
+    earlier = [{"docs": 10_000, "p50_ms": 5.0}, {"docs": 31_525, "p50_ms": 9.0}]
+    merged = merge_rows(earlier, [{"docs": 100_000, "p50_ms": 20.0}, {"docs": 10_000, "p50_ms": 4.0}])
+    assert merged == [{"docs": 10_000, "p50_ms": 4.0}, {"docs": 31_525, "p50_ms": 9.0},
+                      {"docs": 100_000, "p50_ms": 20.0}]
+    assert merge_rows(None, [{"docs": 1}]) == [{"docs": 1}]
