@@ -1,0 +1,177 @@
+"""`reindex` killed with SIGKILL at several points of a rebuild while a real gunicorn serves the index.
+
+Kill points are events on disk, not guesses at timing: the new generation directory appearing (lock taken,
+build started), a moment into the indexing, a finished segment file, and the finished manifest (the build
+is complete and only the pointer swap is left). Every time the server still answers from the old corpus,
+the killed build's worker processes go away, and the next `reindex` succeeds and removes the leftovers.
+Run with `pytest -s` to see the figures (kill phase, time to recover).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from gunicorn_process import GunicornProcess, get_json, run_cli, start_cli
+from indexer.build import rebuild_index
+from indexer.index_layout import POINTER_NAME, generation_names, read_pointer
+from soak_corpus import write_corpus
+
+MARKERS = ("crasha", "crashb")  # two corpora, told apart by id prefix and marker word
+DOCUMENTS = {"crasha": 120, "crashb": 150}
+KILL_WAIT_SECONDS = 120  # longest wait for a kill point before the test gives up
+WORKER_EXIT_SECONDS = 15  # workers poll their parent every second
+
+
+@dataclass(frozen=True)
+class KillPoint:
+    """Kill the rebuild `delay` seconds after `reached(new generation directory)` first holds."""
+
+    name: str
+    reached: Callable[[Path], bool]
+    delay: float = 0.0
+    procs: int = 1
+
+
+def has_files(pattern: str) -> Callable[[Path], bool]:
+    return lambda directory: any(directory.glob(pattern))
+
+
+EARLY = KillPoint("generation created", lambda directory: True)
+MID_WORKERS = KillPoint("indexing, 2 worker processes", has_files("*.trm"), delay=0.3, procs=2)
+NEAR_SWAP = KillPoint("manifest written, before the swap", has_files("manifest.json"))
+DEFAULT_PLAN = (EARLY, MID_WORKERS, NEAR_SWAP)
+SLOW_PLAN = (
+    EARLY,
+    KillPoint("indexing", lambda directory: True, delay=0.5),
+    KillPoint("late indexing", lambda directory: True, delay=1.5),
+    KillPoint("segment written", has_files("*.seg")),
+    NEAR_SWAP,
+    KillPoint("generation created, 2 worker processes", lambda directory: True, procs=2),
+    MID_WORKERS,
+    KillPoint("segment written, 2 worker processes", has_files("*.seg"), procs=2),
+    KillPoint("manifest written, 2 worker processes", has_files("manifest.json"), procs=2),
+)
+
+
+def census(port: int) -> tuple[str, int]:
+    """(marker, total) of the search matching every document of either corpus; asserts one corpus only."""
+    status, body = get_json(port, "/api/search?" + urlencode({"q": " ".join(MARKERS), "per_page": 50}))
+    assert status == 200, body
+    markers = {hit["id"].split("-", 1)[0] for hit in body["hits"]}
+    assert len(markers) == 1, markers
+    return markers.pop(), body["total"]
+
+
+def children_of(pid: int) -> list[int]:
+    """Pids whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """True while `pid` exists and is not a zombie."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def kill_at(point: KillPoint, root: Path, feed: Path) -> tuple[int, list[int], str]:
+    """Start `reindex`, SIGKILL it at `point`; return (exit status, its worker pids, name of its generation)."""
+    existing = set(generation_names(root))
+    process = start_cli("reindex", str(feed), "--index", str(root), "--procs", str(point.procs))
+    deadline = time.monotonic() + KILL_WAIT_SECONDS
+    try:
+        while True:
+            fresh = sorted(set(generation_names(root)) - existing)
+            if fresh and point.reached(root / fresh[-1]):
+                break
+            assert process.poll() is None, f"reindex ended before '{point.name}': {process.communicate()}"
+            assert time.monotonic() < deadline, f"'{point.name}' not reached in {KILL_WAIT_SECONDS} s"
+            time.sleep(0.002)
+        if point.delay:
+            time.sleep(point.delay)
+        workers = children_of(process.pid) if point.procs > 1 else []
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+        process.stdout.close()
+        process.stderr.close()
+    return process.returncode, workers, fresh[-1]
+
+
+def soak_crashes(tmp_path: Path, plan: tuple[KillPoint, ...]) -> None:
+    root = tmp_path / "index"
+    feeds = {marker: write_corpus(tmp_path / f"{marker}.jsonl", marker, DOCUMENTS[marker], body_words=120)
+             for marker in MARKERS}
+    assert rebuild_index([feeds[MARKERS[0]]], root, procs=1).indexed == DOCUMENTS[MARKERS[0]]
+    figures = []
+    with GunicornProcess(root, tmp_path / "server.log", workers=2) as server:
+        live = MARKERS[0]
+        for number, point in enumerate(plan):
+            target = MARKERS[1 - MARKERS.index(live)]
+            before = read_pointer(root)
+            status, workers, leftover = kill_at(point, root, feeds[target])
+            killed_at = time.monotonic()
+            assert status == -signal.SIGKILL
+            swapped = read_pointer(root) != before
+            # The server answers, from the old corpus unless the kill came after the pointer swap.
+            assert census(server.port) == ((target, DOCUMENTS[target]) if swapped else (live, DOCUMENTS[live]))
+            assert get_json(server.port, "/healthz")[0] == 200
+            if not swapped:
+                assert leftover in generation_names(root), "the killed build should leave its directory"
+            deadline = time.monotonic() + WORKER_EXIT_SECONDS
+            while any(map(running, workers)) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            workers_gone = time.monotonic() - killed_at
+            orphans = [pid for pid in workers if running(pid)]
+            assert not orphans, f"worker processes {orphans} outlived the killed rebuild"
+
+            # Recovery: the next rebuild takes the lock, removes the leftovers, and is served at once.
+            started = time.monotonic()
+            result = run_cli("reindex", str(feeds[target]), "--index", str(root), timeout=KILL_WAIT_SECONDS)
+            rebuilt = time.monotonic()
+            assert result.returncode == 0, result.stderr
+            assert census(server.port) == (target, DOCUMENTS[target])
+            served = time.monotonic()
+            pointer = read_pointer(root)
+            assert generation_names(root) == sorted([pointer.previous, pointer.live])
+            assert not list(root.glob(f".{POINTER_NAME}.*.tmp"))
+            figures.append((point.name, "after swap" if swapped else "before swap", len(workers), workers_gone,
+                            rebuilt - started, served - killed_at))
+            live = target
+        log = server.log_text()
+    assert "Traceback" not in log
+    print(f"\nSOAK crash mid-rebuild: {len(plan)} kills, server answered from a complete corpus after each")
+    for name, phase, worker_count, gone_seconds, rebuild_seconds, recover_seconds in figures:
+        print(f"  kill at {name!r}: {phase}, {worker_count} child processes gone after {gone_seconds:.1f}s; "
+              f"next reindex {rebuild_seconds:.1f}s, kill -> new corpus served (time to recover) {recover_seconds:.1f}s")
+    before_swap = sum(1 for figure in figures if figure[1] == "before swap")
+    assert before_swap >= len(plan) - 1, "kill points should land before the pointer swap"
+
+
+def test_rebuild_killed_at_several_points_keeps_serving_and_recovers(tmp_path):
+    soak_crashes(tmp_path, DEFAULT_PLAN)
+
+
+@pytest.mark.slow
+def test_rebuild_killed_at_more_points_with_parallel_workers(tmp_path):
+    soak_crashes(tmp_path, SLOW_PLAN)
