@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from whoosh import index as whoosh_index
 from indexer.index_layout import Pointer, manifest_problems, read_pointer
 
 ENV_VARIABLE = "ARABIC_SEARCH_INDEX"
+RETRY_DELAY_SECONDS = 0.05
 DEFAULT_INDEX_ROOT = Path(__file__).resolve().parent.parent / "index_data" / "index"
 
 
@@ -136,11 +138,10 @@ class IndexStore:
         try:
             searcher = open_generation(self.root, pointer).searcher()
         except IndexCorrupt:
-            # A writer may have swapped and cleaned up between our pointer read and the open: retry once.
-            fresh = read_live_pointer(self.root)
-            if (fresh.live, fresh.revision) == (pointer.live, pointer.revision):
-                raise
-            pointer = fresh
+            # A writer may have swapped generations, or merged segments away, between our pointer read and
+            # the open. Retry once on a fresh pointer; a really damaged index fails the same way again.
+            time.sleep(RETRY_DELAY_SECONDS)
+            pointer = read_live_pointer(self.root)
             searcher = open_generation(self.root, pointer).searcher()
         with self._registry_lock:
             self._open_searchers.add(searcher)

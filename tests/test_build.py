@@ -203,3 +203,10 @@ def test_a_failing_worker_fails_the_build_with_its_traceback(tmp_path):
     bad = [Article(id="ok", body="نص"), Article(id="bad", body="نص آخر", published="yesterday")]
     with pytest.raises(WorkerFailed, match="Traceback"):
         build_index_dir(bad, tmp_path / "ix", procs=2)
+
+
+def test_small_inputs_build_in_one_process_and_large_ones_in_up_to_two():
+    from indexer.build import PARALLEL_MIN_INPUT_BYTES, default_procs
+
+    assert default_procs(PARALLEL_MIN_INPUT_BYTES - 1) == 1
+    assert 1 <= default_procs(PARALLEL_MIN_INPUT_BYTES * 10) <= 2
