@@ -28,31 +28,110 @@ def light10_stem(token: str) -> str:
 
 
 # --- ours ----------------------------------------------------------------------------------------
-# Definite article with the clitics that can precede it, longest first.
-ARTICLE_PREFIXES = ("وبال", "وكال", "فبال", "وال", "فال", "بال", "كال", "ال", "ولل", "فلل", "لل")
-# Inflectional suffixes, longest first; one is removed.
-SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ي")
-MIN_STEM = 2  # no rule may leave fewer than 2 letters: Arabic roots have at least 2-3
+# Words whose letters look like clitics but are not: الله is not ال + له.
+WHOLE_WORDS = {"الله": "الله", "لله": "الله", "والله": "الله", "بالله": "الله", "فالله": "الله"}
+# Definite article with the clitics that can precede it, longest first. لل is li- + al- (للحكومة).
+ARTICLE_PREFIXES = ("وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ال", "ولل", "فلل", "لل")
+# Conjunction wa-: stripped by default, unless the word counts say the و is the stem's (وزير, وطني).
+CONJUNCTIONS = ("و",)
+# Prepositions li-, bi-, ka- and conjunction fa-: these letters start many stems (لبنان, بريطانيا,
+# كتاب, فرنسا), so they are stripped only when the rest is the more frequent word (لواشنطن -> واشنطن).
+PREPOSITIONS = ("ل", "ب", "ك", "ف")
+# Attached pronouns, longest first. On a noun they follow teh marbuta written as ت (زيارته, حكومتها).
+PRONOUN_SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ك", "ي")
+# Second-person pronouns are rare in news and their ك ends many stems (ملك, بنك, شريك): strip them
+# only when the rest is the more frequent word (كتابك -> كتاب).
+EVIDENCE_PRONOUNS = frozenset({"كما", "كم", "كن", "ك"})
+# Dual, sound plural and nisba endings, longest first. Plural ات usually replaces ة (حكومات).
+INFLECTION_SUFFIXES = ("ات", "ان", "ون", "ين", "ية", "ي")
+
+MIN_ARTICLE_STEM = 2  # al- leaves at least 2 letters (الحج)
+MIN_PROCLITIC_WORD = 4  # a one-letter proclitic needs a word of 4+ letters: it leaves 3, a full root
+MIN_PRONOUN_STEM = 2  # pronouns leave at least 2 letters (فمه is too rare to matter)
+MIN_INFLECTION_STEM = 3  # -ان/-ين/-ات on a 2-letter rest is almost always stem letters: ايران, بكين, بشان
+# The wa- veto: a word seen this often whose rest is this much rarer keeps its و.
+VETO_MIN_COUNT = 5
+VETO_RATIO = 0.2
+
+_counts: dict[str, int] | None = None
 
 
-def _strip_article(token: str) -> str:
+def _load_counts() -> dict[str, int]:
+    from importlib import resources
+
+    counts = {}
+    text = resources.files("analyzers").joinpath("word_counts.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, _, n = line.partition("\t")
+            counts[word] = int(n)
+    return counts
+
+
+def word_frequency(word: str) -> int:
+    """How often `word` occurs as a word, bare or with the article, in the bundled news counts."""
+    global _counts
+    if _counts is None:
+        _counts = _load_counts()
+    return _counts.get(word, 0) + _counts.get("ال" + word, 0)
+
+
+def _wa_belongs_to_stem(rest: str, word: str) -> bool:
+    """True when `word` is common and `rest` (it without its first و) is not: وزير, وطني, والده."""
+    for candidate, candidate_rest in ((word, rest), (_strip_pronoun(word), _strip_pronoun(rest))):
+        count = word_frequency(candidate)
+        if count >= VETO_MIN_COUNT and word_frequency(candidate_rest) < VETO_RATIO * count:
+            return True
+    return False
+
+
+def _strip_proclitics(token: str) -> str:
     for prefix in ARTICLE_PREFIXES:
-        if token.startswith(prefix) and len(token) - len(prefix) >= MIN_STEM:
+        if token.startswith(prefix) and len(token) - len(prefix) >= MIN_ARTICLE_STEM:
+            if prefix.startswith(CONJUNCTIONS) and _wa_belongs_to_stem(token[1:], token):
+                break  # والد ("father") + ه, not و + ال + ده
             return token[len(prefix):]
+    if token.startswith(CONJUNCTIONS) and len(token) >= MIN_PROCLITIC_WORD and not _wa_belongs_to_stem(token[1:], token):
+        token = token[1:]
+    if (token.startswith(PREPOSITIONS) and len(token) >= MIN_PROCLITIC_WORD
+            and word_frequency(token[1:]) > word_frequency(token)):
+        token = token[1:]
     return token
 
 
-def _strip_suffix(token: str) -> str:
-    for suffix in SUFFIXES:
-        if token.endswith(suffix) and len(token) - len(suffix) >= MIN_STEM:
-            return token[: -len(suffix)]
+def _restore_teh_marbuta(rest: str) -> str:
+    """زيارت (from زيارته) -> زيارة, when the counts prefer the ة spelling (not for بيت, وقت)."""
+    if len(rest) >= 3 and rest.endswith("ت") and word_frequency(rest[:-1] + "ة") > word_frequency(rest):
+        return rest[:-1] + "ة"
+    return rest
+
+
+def _strip_pronoun(token: str) -> str:
+    for suffix in PRONOUN_SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= MIN_PRONOUN_STEM:
+            rest = _restore_teh_marbuta(token[: -len(suffix)])
+            if suffix in EVIDENCE_PRONOUNS and word_frequency(rest) <= word_frequency(token):
+                return token
+            return rest
+    return token
+
+
+def _strip_inflection(token: str) -> str:
+    for suffix in INFLECTION_SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= MIN_INFLECTION_STEM:
+            rest = token[: -len(suffix)]
+            if suffix == "ات" and word_frequency(rest + "ة") > word_frequency(rest):
+                return rest + "ة"  # حكومات -> حكومة
+            return rest
     return token
 
 
 @lru_cache(maxsize=1 << 18)
 def stem(token: str) -> str:
-    """Return the light stem of one normalized token (see `normalize`)."""
-    stripped = _strip_article(token)
-    if stripped == token and token.startswith("و") and len(token) >= 4:
-        stripped = token[1:]  # conjunction wa- on a word of 4+ letters
-    return _strip_suffix(stripped)
+    """Return the light stem of one normalized token (see `normalize`).
+
+    ة is kept, so a city (مدينة) is not a debtor (مدين) and ة is never mistaken for the pronoun ه.
+    """
+    if token in WHOLE_WORDS:
+        return WHOLE_WORDS[token]
+    return _strip_inflection(_strip_pronoun(_strip_proclitics(token)))

@@ -6,13 +6,16 @@ from importlib import resources
 from analyzers.normalize import normalize
 
 
-def _read_list(filename: str) -> frozenset[str]:
+def _read_list(filename: str) -> tuple[str, ...]:
     text = resources.files("analyzers").joinpath(filename).read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 # Lucene's ArabicAnalyzer list, used exactly as Lucene does: before normalization.
-LUCENE_STOPWORDS = _read_list("lucene_stopwords.txt")
+LUCENE_STOPWORDS = frozenset(_read_list("lucene_stopwords.txt"))
+
+# Question words: queries are often questions (ARCD), and these carry no topic.
+QUESTION_WORDS = ("هل", "متى", "كيف", "أين", "ماذا", "لماذا", "كم", "ماهو", "ماهي", "هي", "هو", "إلى")
 
 # Ours: compared against normalized tokens, so every spelling of a stopword is caught.
-ARABIC_STOPWORDS = frozenset(normalize(word) for word in LUCENE_STOPWORDS)
+ARABIC_STOPWORDS = frozenset(normalize(word) for word in (*LUCENE_STOPWORDS, *QUESTION_WORDS))

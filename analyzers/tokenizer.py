@@ -1,7 +1,7 @@
 """A Whoosh tokenizer for Arabic text that keeps diacritics and joiners inside words.
 
 Whoosh's default `\\w+` splits الرَّئيسُ at the shadda because harakat are not `\\w`; this one
-does not, and its offsets always slice the original text.
+does not. It splits hashtags on `_`, and its offsets always slice the original text.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from analyzers.normalize import DIACRITICS, FORMAT_CONTROLS
 
 _MARKS = "\u0300-\u036f" + re.escape(DIACRITICS)  # Latin and Arabic combining marks
 _INSIDE = _MARKS + re.escape(FORMAT_CONTROLS)  # joiners and bidi controls only count inside a word
-# A word starts with a letter or digit, may hold marks, controls and `_` (hashtags such as
-# #اليوم_الوطني), and ends on a letter, digit or mark.
-WORD_PATTERN = re.compile(rf"[^\W_](?:[\w{_INSIDE}]*(?:[^\W_]|[{_MARKS}]))?")
+# A word is a run of letters and digits that may hold marks and invisible controls between its
+# letters and end in marks. `_` separates words, so hashtags such as #اليوم_الوطني match اليوم الوطني.
+WORD_PATTERN = re.compile(rf"[^\W_]+(?:[{_INSIDE}]+[^\W_]+)*[{_MARKS}]*")
 
 
 class ArabicTokenizer(Tokenizer):
