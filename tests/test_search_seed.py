@@ -64,7 +64,6 @@ def test_prefixed_query_word_matches_and_marks_the_bare_word(store):
     assert "<mark>الزيارة</mark>" in body or "<mark>زيارة</mark>" in body
 
 
-@pytest.mark.xfail(strict=False, reason="needs li- prefix stripping in analyzers.stem (issue 2)")
 def test_li_prefixed_query_matches_washington(store):
     # "لواشنطن" (to Washington) must match the bare "واشنطن" in the first sentence
     hit = seed_hit(store, "لواشنطن")
