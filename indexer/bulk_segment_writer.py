@@ -17,6 +17,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Mapping
+from operator import sub
 from pickle import dumps
 
 from whoosh.analysis import CompositeAnalyzer
@@ -264,6 +265,13 @@ def _write_term(fieldwriter, tbytes: bytes, postings: _TermPostings, lengths: ar
     postfile = fieldwriter._postfile
     docnums, weights, values = postings.docnums, postings.weights, postings.values
     count = len(docnums)
+    if count == 1:
+        payload, info = _single_posting_term(docnums[0], weights[0], values[0], lengths, fixedsize)
+        offset = postfile.tell()
+        postfile.write(payload)
+        info.set_extent(offset, len(payload))
+        fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, info.to_bytes())
+        return
     info = W3TermInfo()
     chunks = [WHOOSH3_HEADER_MAGIC]
     for start in range(0, count, blocklimit):
@@ -274,8 +282,9 @@ def _write_term(fieldwriter, tbytes: bytes, postings: _TermPostings, lengths: ar
         maxweight = max(block_weights)
         if lengths is not None:
             block_lengths = [lengths[docnum] for docnum in ids]
-            nonzero = [length for length in block_lengths if length]
-            minlength = min(nonzero) if nonzero else None
+            minlength = min(block_lengths)
+            if not minlength:  # Whoosh leaves zero lengths out of the minimum
+                minlength = min((length for length in block_lengths if length), default=None)
             maxlength = max(block_lengths)
         else:
             minlength, maxlength = None, 0
@@ -292,7 +301,7 @@ def _write_term(fieldwriter, tbytes: bytes, postings: _TermPostings, lengths: ar
             info._minid = ids[0]
         info._maxid = ids[-1]
         # the block, minified as W3PostingsWriter does
-        mini_ids = (ids[0],) + tuple(b - a for a, b in zip(ids, ids[1:])) if size > 1 else (ids[0],)
+        mini_ids = (ids[0], *map(sub, ids[1:], ids[:-1]))
         if block_weights.count(1.0) == size:
             mini_weights = None
         elif block_weights.count(block_weights[0]) == size:
@@ -318,3 +327,21 @@ def _write_term(fieldwriter, tbytes: bytes, postings: _TermPostings, lengths: ar
     postfile.write(payload)
     info.set_extent(offset, len(payload))
     fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, info.to_bytes())
+
+
+def _single_posting_term(docnum: int, weight: float, value: bytes, lengths: array | None,
+                         fixedsize: int | None) -> tuple[bytes, W3TermInfo]:
+    """The common case (most terms occur in one document): one block, too small to compress."""
+    length = lengths[docnum] if lengths is not None else 0
+    minlength = length or None
+    info = W3TermInfo(weight=weight, df=1, minlength=minlength, maxlength=length, maxweight=weight,
+                      minid=docnum, maxid=docnum)
+    if fixedsize is None or fixedsize < 0:
+        mini_values = (value,)
+    elif fixedsize == 0:
+        mini_values = None
+    else:
+        mini_values = value
+    data = dumps(((docnum,), None if weight == 1.0 else weight, mini_values), 2)
+    header = dumps((1, docnum, weight, 0, length_to_byte(minlength), length_to_byte(length)), 2)
+    return b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(header) + len(data))), header, data)), info
