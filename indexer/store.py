@@ -77,6 +77,26 @@ def open_generation(root: Path, pointer: Pointer, writable: bool = False) -> who
     return index
 
 
+def file_sizes(directory: Path) -> dict[Path, int]:
+    """Size of each file of a generation (temp files aside), taken when a searcher is opened on it."""
+    sizes = {}
+    for path in directory.iterdir():
+        if not path.name.startswith("."):
+            try:
+                sizes[path] = path.stat().st_size
+            except FileNotFoundError:  # a writer's temp file, renamed away meanwhile
+                pass
+    return sizes
+
+
+def sizes_unchanged(sizes: dict[Path, int]) -> bool:
+    """True while every file seen at open time still has its size: a few stats, cheap enough for every call."""
+    try:
+        return all(os.stat(path).st_size == size for path, size in sizes.items())
+    except FileNotFoundError:
+        return False
+
+
 class IndexStore:
     """Read access to the live generation of an index root, shared by every request of a process.
 
@@ -126,12 +146,15 @@ class IndexStore:
         pointer = read_live_pointer(self.root)
         key = (pointer.live, pointer.revision)
         cached = getattr(self._local, "entry", None)
-        if cached is not None and cached[0] == key:
+        if cached is not None and cached[0] == key and sizes_unchanged(cached[2]):
             return cached[1]
-        key, searcher = self._open_searcher(pointer)
         if cached is not None:
+            # Close before reopening: a file truncated under an open (memory-mapped) searcher would crash the
+            # process on its next read; reopening checks the manifest and raises IndexCorrupt instead.
+            self._local.entry = None
             cached[1].close()
-        self._local.entry = (key, searcher)
+        key, searcher = self._open_searcher(pointer)
+        self._local.entry = (key, searcher, file_sizes(self.root / key[0]))
         return searcher
 
     def _open_searcher(self, pointer: Pointer):
