@@ -4,10 +4,14 @@ None of them touches `startchar`/`endchar`: highlights land on the text as writt
 """
 from __future__ import annotations
 
+import re
+
 from whoosh.analysis import Filter
 
 from analyzers.normalize import light10_normalize, normalize
 from analyzers.stem import light10_stem, stem
+
+_HAS_LETTER = re.compile(r"[^\W_]").search
 
 
 class ArabicNormalizeFilter(Filter):
@@ -32,12 +36,13 @@ class ArabicStemFilter(Filter):
 
 
 class Light10NormalizeFilter(Filter):
-    """Lucene's DecimalDigitFilter + ArabicNormalizationFilter."""
+    """Lucene's DecimalDigitFilter + ArabicNormalizationFilter; drops what is left with no letter
+    (a tatweel-joined ZWNJ), which Lucene's tokenizer would never have emitted."""
 
     def __call__(self, tokens):
         for t in tokens:
             t.text = light10_normalize(t.text)
-            if t.text:
+            if _HAS_LETTER(t.text):
                 yield t
 
 

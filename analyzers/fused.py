@@ -41,7 +41,8 @@ class FusedArabicAnalyzer(Analyzer):
                  start_pos=0, start_char=0, tokenize=True, mode="", no_morph=False, **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         memo = _memo
-        if not tokenize:
+        if not tokenize:  # the query parser asks for the whole value as one term
+            t.original = value
             matches = [(value, 0, len(value))]
         else:
             matches = ((m.group(), m.start(), m.end()) for m in WORD_PATTERN.finditer(value))

@@ -45,7 +45,8 @@ LETTER_FOLDS = {
 }
 
 # Arabic-Indic (U+0660-0669) and Persian (U+06F0-06F9) digits are indexed as ASCII digits.
-DIGIT_FOLDS = {chr(0x0660 + d): str(d) for d in range(10)} | {chr(0x06F0 + d): str(d) for d in range(10)}
+DIGIT_FOLDS = ({chr(0x0660 + d): str(d) for d in range(10)} | {chr(0x06F0 + d): str(d) for d in range(10)}
+               | {"\u066b": ".", "\u066c": ","})  # Arabic decimal and thousands separators
 
 _CONTROL_TABLE = str.maketrans("", "", FORMAT_CONTROLS)
 _FOLD_TABLE = str.maketrans(LETTER_FOLDS | DIGIT_FOLDS | dict.fromkeys(DIACRITICS))

@@ -13,9 +13,12 @@ from analyzers.normalize import DIACRITICS, FORMAT_CONTROLS
 
 _MARKS = "\u0300-\u036f" + re.escape(DIACRITICS)  # Latin and Arabic combining marks
 _INSIDE = _MARKS + re.escape(FORMAT_CONTROLS)  # joiners and bidi controls only count inside a word
+_NUMBER_SEPARATORS = ".,\u066b\u066c"  # 3.5, 1,000 and the Arabic decimal and thousands separators
 # A word is a run of letters and digits that may hold marks and invisible controls between its
-# letters and end in marks. `_` separates words, so hashtags such as #اليوم_الوطني match اليوم الوطني.
-WORD_PATTERN = re.compile(rf"[^\W_]+(?:[{_INSIDE}]+[^\W_]+)*[{_MARKS}]*")
+# letters and end in marks; numbers keep their separators. `_` separates words, so hashtags such as
+# #اليوم_الوطني match اليوم الوطني.
+WORD_PATTERN = re.compile(
+    rf"[^\W_]+(?:(?:[{_INSIDE}]+|(?<=\d)[{_NUMBER_SEPARATORS}](?=\d))[^\W_]+)*[{_MARKS}]*")
 
 
 class ArabicTokenizer(Tokenizer):
