@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.index import clean_files
 
 from indexer.article import Article
 from indexer.build_summary import BuildSummary, Skip
@@ -208,10 +209,22 @@ def add_documents(
     return add_articles(read_sources(paths, options, byte_progress), root, strict)
 
 
+def _remove_uncommitted_files(directory: Path) -> None:
+    """Delete what a failed commit wrote into the live generation: segment files its TOC does not name and
+    Whoosh's temp folder. Readers never use them, and on a full disk they would keep it full for good."""
+    index = whoosh_index.open_dir(str(directory))
+    clean_files(index.storage, index.indexname, index.latest_generation(), index._segments())
+    shutil.rmtree(directory / f"{index.indexname}.tmp", ignore_errors=True)
+
+
 def _commit_incremental(root: Path, pointer: Pointer, writer) -> None:
     """Commit a writer on the live generation, refresh its manifest, and bump the pointer's revision."""
     directory = root / pointer.live
-    writer.commit()
+    try:
+        writer.commit()
+    except BaseException:
+        _remove_uncommitted_files(directory)
+        raise
     write_manifest(directory, whoosh_index.open_dir(str(directory)).latest_generation())
     fsync_tree(directory)
     write_pointer(
