@@ -68,6 +68,8 @@ def _write_segments(directory: str, inbox, outbox, docs_per_segment: int) -> Non
         outbox.put(("ok", segments))
     except SystemExit:
         raise
+    except OSError as error:  # e.g. a full disk: reported by the parent as its own I/O errors, no traceback
+        outbox.put(("oserror", (error.errno, error.strerror, error.filename)))
     except BaseException:  # report everything, including KeyboardInterrupt, to the parent
         outbox.put(("error", traceback.format_exc()))
 
@@ -146,6 +148,8 @@ def _collect_segments(outbox, workers) -> list:
                 break
             except queue.Empty:
                 _raise_if_dead(workers, None)
+        if status == "oserror":
+            raise OSError(*payload)
         if status != "ok":
             raise WorkerFailed(f"an indexing worker failed:\n{payload}")
         segments.extend(payload)
@@ -161,5 +165,7 @@ def _raise_if_dead(workers, outbox) -> None:
             try:
                 status, payload = outbox.get(timeout=RESULT_POLL_SECONDS)
             except queue.Empty:
-                payload = "(no report)"
+                status, payload = "error", "(no report)"
+            if status == "oserror":
+                raise OSError(*payload)
             raise WorkerFailed(f"an indexing worker stopped early:\n{payload}")
