@@ -116,14 +116,6 @@ def test_startup_stats_and_search_report_damage_with_path_and_rebuild_hint(root,
         assert_clear_message(result.output, damaged, root)
 
 
-def test_real_stats_and_search_processes_exit_5_without_traceback(root):
-    damaged = truncate_segment(root)
-    for args in (["stats", "--index", str(root)], ["search", MARKER, "--index", str(root)]):
-        result = run_cli(*args)
-        assert result.returncode == EXIT_NO_INDEX, (args, result.stderr)
-        assert_clear_message(result.stderr, damaged, root)
-
-
 def answers(port: int, path: str) -> tuple[int, dict]:
     status, body = get(port, path)
     return status, json.loads(body)
