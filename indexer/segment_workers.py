@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import shutil
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,8 +31,10 @@ class WorkerFailed(RuntimeError):
 
 
 def _finish_segment(writer: BulkSegmentWriter):
+    """Close out the writer's segment. Its temporary storage (`MAIN.tmp`) is shared by every worker's
+    writers, so it is left for the parent to remove once all workers are done.
+    """
     segment = writer._finalize_segment()
-    writer._tempstorage.destroy()
     writer.is_closed = True
     return segment
 
@@ -111,6 +114,7 @@ def build_in_workers(
         for inbox in inboxes:
             _deliver(inbox, None, workers, outbox)
         segments = _collect_segments(outbox, workers)
+        shutil.rmtree(Path(directory) / f"{index.indexname}.tmp", ignore_errors=True)
         toc_generation = index.latest_generation() + 1
         TOC(index.schema, segments, toc_generation).write(index.storage, index.indexname)
         clean_files(index.storage, index.indexname, toc_generation, segments)

@@ -179,6 +179,7 @@ def test_parallel_build_holds_the_same_documents_as_a_serial_one(tmp_path):
     articles = [item for item in read_sources([SAMPLE]) if not hasattr(item, "reason")][:120]
     assert build_index_dir(articles, tmp_path / "serial") == 120
     assert build_index_dir(articles, tmp_path / "parallel", procs=2) == 120
+    assert not (tmp_path / "parallel" / "MAIN.tmp").exists()  # the workers' shared temp storage is gone
     results = {}
     for name in ("serial", "parallel"):
         ix = index.open_dir(str(tmp_path / name))
