@@ -13,7 +13,9 @@ words of that one pass instead of a second, unmemoized analysis.
 """
 from __future__ import annotations
 
+import re
 import zlib
+from itertools import islice
 from array import array
 from collections import Counter
 from collections.abc import Mapping
@@ -30,9 +32,14 @@ from whoosh.writing import SegmentWriter
 from analyzers.filters import ArabicNormalizeFilter
 from analyzers.fused import FusedArabicAnalyzer, analyze_word
 from analyzers.tokenizer import ArabicTokenizer
+from indexer.schema import LEAD_WORDS, lead_text
 
 # Fields whose terms are the normalized words of other fields joined by newlines (see module docstring).
 SHARED_PASS_FIELDS: Mapping[str, tuple[str, ...]] = {"exact": ("title", "body")}
+# Fields holding the opening words of another field, analyzed alike: their terms are that field's terms
+# up to the end of its first `schema.LEAD_WORDS` whitespace-separated words.
+LEAD_FIELDS: Mapping[str, str] = {"lead": "body"}
+_WHITESPACE_CHUNK = re.compile(r"\S+")
 
 # Encoded positions of a term that occurs once, by position: most postings in news text, and the same few
 # thousand byte strings over and over.
@@ -88,6 +95,7 @@ class BulkSegmentWriter(SegmentWriter):
             name: sources for name, sources in SHARED_PASS_FIELDS.items() if _can_share_pass(schema, name, sources)
         }
         self._derived_sources = {source for sources in self._derived.values() for source in sources}
+        self._leads = {name: source for name, source in LEAD_FIELDS.items() if _can_share_lead(schema, name, source)}
 
     def add_document(self, **fields) -> None:
         self._check_state()
@@ -102,6 +110,11 @@ class BulkSegmentWriter(SegmentWriter):
             and fields[name] == "\n".join(fields[source] for source in sources)
         }
         collect = {source for name in derived for source in self._derived[name]}
+        leads = {
+            name: source for name, source in self._leads.items()
+            if isinstance(fields.get(source), str) and fields.get(name) == lead_text(fields[source])
+        }
+        lead_terms: dict[str, list[str]] = {source: [] for source in leads.values()}
         positional = self._positional
         try:
             # Positional fields first, so that their words are at hand for the derived fields.
@@ -114,9 +127,11 @@ class BulkSegmentWriter(SegmentWriter):
                 if field.indexed:
                     if fieldname in derived:
                         length = self._index_derived(fieldname, words, docnum)
+                    elif fieldname in leads:
+                        length = self._count_terms(fieldname, lead_terms[leads[fieldname]], docnum)
                     elif fieldname in positional:
                         collected = words[fieldname] = [] if fieldname in collect else None
-                        length = self._index_positions(fieldname, value, docnum, collected)
+                        length = self._index_positions(fieldname, value, docnum, collected, lead_terms.get(fieldname))
                     else:
                         length = self._index_generic(fieldname, field, value, docnum)
                 lengths = self._lengths.get(fieldname)
@@ -136,22 +151,28 @@ class BulkSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    def _index_positions(self, fieldname: str, value: str, docnum: int, collected: list | None) -> int:
+    def _index_positions(self, fieldname: str, value: str, docnum: int, collected: list | None,
+                         lead: list | None = None) -> int:
         """Analyze once, group positions by term, and append one posting per distinct term.
 
-        With `collected`, every word as written (stopwords too) is appended to it for the derived fields.
+        With `collected`, every word as written (stopwords too) is appended to it for the derived fields;
+        with `lead`, the terms of the field's opening words are appended to it for the lead field.
         """
         positions: dict[str, list[int]] = {}
         analyzer = self._positional[fieldname]
         if collected is None:
-            tokens = analyzer(value, positions=True, mode="index")
+            tokens = analyzer(value, positions=True, mode="index", chars=lead is not None)
         else:
-            tokens = analyzer(value, positions=True, mode="index", keeporiginal=True, removestops=False)
+            tokens = analyzer(value, positions=True, mode="index", chars=lead is not None,
+                              keeporiginal=True, removestops=False)
+        lead_end = _lead_end(value) if lead is not None else -1
         for token in tokens:
             if collected is not None:
                 collected.append(token.original)
             if token.stopped:
                 continue
+            if lead is not None and token.startchar < lead_end:
+                lead.append(token.text)
             found = positions.get(token.text)
             if found is None:
                 positions[token.text] = [token.pos]
@@ -199,6 +220,20 @@ class BulkSegmentWriter(SegmentWriter):
             postings.weights.append(frequency)
             postings.values.append(pack_uint(frequency))
         return frequencies.total()
+
+    def _count_terms(self, fieldname: str, texts: list[str], docnum: int) -> int:
+        """Frequency postings of a lead field from the terms already produced for its source field."""
+        frequencies = Counter(texts)
+        terms = self._terms[fieldname]
+        for text, frequency in frequencies.items():
+            key = text.encode("utf-8")
+            postings = terms.get(key)
+            if postings is None:
+                postings = terms[key] = _TermPostings()
+            postings.docnums.append(docnum)
+            postings.weights.append(frequency)
+            postings.values.append(pack_uint(frequency))
+        return len(texts)
 
     def _index_generic(self, fieldname: str, field, value, docnum: int) -> int:
         """Any other indexed field (ids, keywords, dates): the field's own `index()`."""
@@ -252,6 +287,28 @@ def _can_share_pass(schema, name: str, sources: tuple[str, ...]) -> bool:
         for source in sources
     )
     return chain_matches and sources_match and type(field.format) is Frequency and field.format.field_boost == 1.0
+
+
+def _lead_end(text: str) -> int:
+    """Offset just past the first LEAD_WORDS whitespace-separated words of `text` (`schema.lead_text`)."""
+    end = len(text)
+    for end_match in islice(_WHITESPACE_CHUNK.finditer(text), LEAD_WORDS - 1, LEAD_WORDS):
+        end = end_match.end()
+    return end
+
+
+def _can_share_lead(schema, name: str, source: str) -> bool:
+    """True when `name` is a frequency field with the same (fused Arabic) analyzer as the positional `source`."""
+    if name not in schema.names() or source not in schema.names():
+        return False
+    field, source_field = schema[name], schema[source]
+    return (
+        type(field.analyzer) is FusedArabicAnalyzer
+        and type(source_field.analyzer) is FusedArabicAnalyzer
+        and type(source_field.format) is Positions
+        and type(field.format) is Frequency
+        and field.format.field_boost == 1.0
+    )
 
 
 def _write_term(fieldwriter, tbytes: bytes, postings: _TermPostings, lengths: array | None,

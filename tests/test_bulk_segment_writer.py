@@ -17,7 +17,11 @@ SAMPLE = Path(__file__).resolve().parent.parent / "index_data" / "sample"
 
 def sample_articles(limit: int = 30) -> list[Article]:
     articles = [item for item in read_sources([SAMPLE]) if isinstance(item, Article)]
-    return articles[:limit] + [Article(id="no-date-no-title", body="نص قصير فقط")]  # "only a short text"
+    spaced = "  ".join(["في"] * 30 + ["الخبر،\nقال   الوزير"] * 30)  # stopwords and odd spacing around the lead's end
+    return articles[:limit] + [
+        Article(id="no-date-no-title", body="نص قصير فقط"),  # "only a short text"
+        Article(id="spaced", title="عنوان", body=spaced),  # "title"; "in ... the news, the minister said"
+    ]
 
 
 def stock_build(articles, directory: Path) -> None:
@@ -65,10 +69,11 @@ def test_bulk_writer_matches_stock_whoosh_term_for_term(tmp_path, monkeypatch, b
     assert bulk["postings"] == stock["postings"]
 
 
-def test_exact_field_is_counted_from_the_title_and_body_pass(tmp_path):
+def test_exact_and_lead_fields_are_counted_from_the_title_and_body_pass(tmp_path):
     from indexer.bulk_segment_writer import BulkSegmentWriter
 
     ix = index.create_in(str(tmp_path), build_schema("arabic"))
     writer = BulkSegmentWriter(ix)
     assert writer._derived == {"exact": ("title", "body")}
+    assert writer._leads == {"lead": "body"}
     writer.cancel()
