@@ -24,7 +24,7 @@ from indexer.index_layout import POINTER_NAME, generation_names, read_pointer
 from soak_corpus import write_corpus
 
 MARKERS = ("crasha", "crashb")  # two corpora, told apart by id prefix and marker word
-DOCUMENTS = {"crasha": 120, "crashb": 150}
+DOCUMENTS = {"crasha": 80, "crashb": 100}
 KILL_WAIT_SECONDS = 120  # longest wait for a kill point before the test gives up
 WORKER_EXIT_SECONDS = 15  # workers poll their parent every second
 
@@ -44,7 +44,7 @@ def has_files(pattern: str) -> Callable[[Path], bool]:
 
 
 EARLY = KillPoint("generation created", lambda directory: True)
-MID_WORKERS = KillPoint("indexing, 2 worker processes", has_files("*.trm"), delay=0.3, procs=2)
+MID_WORKERS = KillPoint("indexing, 2 worker processes", has_files("*.trm"), delay=0.1, procs=2)
 NEAR_SWAP = KillPoint("manifest written, before the swap", has_files("manifest.json"))
 DEFAULT_PLAN = (EARLY, MID_WORKERS, NEAR_SWAP)
 SLOW_PLAN = (
@@ -120,7 +120,7 @@ def kill_at(point: KillPoint, root: Path, feed: Path) -> tuple[int, list[int], s
 
 def soak_crashes(tmp_path: Path, plan: tuple[KillPoint, ...]) -> None:
     root = tmp_path / "index"
-    feeds = {marker: write_corpus(tmp_path / f"{marker}.jsonl", marker, DOCUMENTS[marker], body_words=120)
+    feeds = {marker: write_corpus(tmp_path / f"{marker}.jsonl", marker, DOCUMENTS[marker], body_words=100)
              for marker in MARKERS}
     assert rebuild_index([feeds[MARKERS[0]]], root, procs=1).indexed == DOCUMENTS[MARKERS[0]]
     figures = []
