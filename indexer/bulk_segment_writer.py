@@ -9,7 +9,8 @@ files it produces are ordinary Whoosh segments (a test checks them term for term
 It also avoids analyzing the same words twice: the schema's unstemmed `exact` field is `title + "\n" + body`
 run through the `normalize` analyzer, and every word of it has already been normalized (and memoized) by the
 fused Arabic analyzer of `title` and `body`. When the analyzers are exactly those, `exact` is counted from the
-words of that one pass instead of a second, unmemoized analysis.
+words of that one pass instead of a second, unmemoized analysis. Likewise `lead` (the body's opening words,
+same analyzer) is counted from the body's terms up to the end of its opening words.
 """
 from __future__ import annotations
 
