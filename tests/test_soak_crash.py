@@ -175,3 +175,48 @@ def test_rebuild_killed_at_several_points_keeps_serving_and_recovers(tmp_path):
 @pytest.mark.slow
 def test_rebuild_killed_at_more_points_with_parallel_workers(tmp_path):
     soak_crashes(tmp_path, SLOW_PLAN)
+
+
+@pytest.mark.slow
+def test_add_killed_mid_commit_keeps_the_live_index_and_the_next_add_cleans_up(tmp_path):
+    """An incremental `add` writes into the live generation itself: killed there, it must leave the live
+    documents readable, and the next `add` must succeed and leave only the files its table of contents names."""
+    root = tmp_path / "index"
+    base = write_corpus(tmp_path / "base.jsonl", "addbase", 40, body_words=80)
+    extra = write_corpus(tmp_path / "extra.jsonl", "addextra", 120, body_words=120)
+    assert rebuild_index([base], root, procs=1).indexed == 40
+    before = read_pointer(root)
+    live = root / before.live
+    files_before = {path.name for path in live.iterdir()}
+
+    process = start_cli("add", str(extra), "--index", str(root))
+    deadline = time.monotonic() + KILL_WAIT_SECONDS
+    try:
+        while not {path.name for path in live.iterdir()} - files_before:  # the add's segment files appear
+            assert process.poll() is None, f"add ended before writing: {process.communicate()}"
+            assert time.monotonic() < deadline, "the add never started writing"
+            time.sleep(0.002)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+        process.stdout.close()
+        process.stderr.close()
+    assert process.returncode == -signal.SIGKILL
+    leftovers = {path.name for path in live.iterdir()} - files_before
+    assert read_pointer(root) == before
+    stats = run_cli("stats", "--index", str(root), "--json")
+    assert stats.returncode == 0 and '"documents": 40' in stats.stdout, stats.stderr
+
+    started = time.monotonic()
+    again = run_cli("add", str(extra), "--index", str(root), timeout=KILL_WAIT_SECONDS)
+    assert again.returncode == 0, again.stderr
+    recover_seconds = time.monotonic() - started
+    stats = run_cli("stats", "--index", str(root), "--json")
+    assert stats.returncode == 0 and '"documents": 160' in stats.stdout, stats.stderr
+    assert not leftovers & {path.name for path in live.iterdir()}, "the killed add's files are still there"
+    print(f"\nSOAK add killed mid-write: {len(leftovers)} partial files left, live docs 40 kept; "
+          f"next add {recover_seconds:.1f}s (time to recover) -> 160 docs, partial files removed")
