@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-POSTINGS_CACHE_ENTRIES = 4_000_000  # postings kept in memory per reader (about 32 MB of arrays)
+POSTINGS_CACHE_ENTRIES = 8_000_000  # postings and score entries kept per reader (about 100 MB of arrays)
 KEYWORD_FIELDS = ("source", "category")
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_TFS = np.zeros(0, dtype=np.float32)
@@ -103,13 +103,29 @@ class CorpusView:
                 self._cache.move_to_end(key)
                 return hit
         ids, tfs = self._read_postings(field, term)
+        self._remember(key, (ids, tfs))
+        return ids, tfs
+
+    def shared_term(self, key: tuple, compute) -> tuple[np.ndarray, np.ndarray]:
+        """A per-term array pair derived from postings (e.g. a term's score vector), cached like postings."""
         with self._lock:
-            self._cache[key] = (ids, tfs)
-            self._cached_postings += len(ids)
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        value = compute()
+        self._remember(key, value)
+        return value
+
+    def _remember(self, key: tuple, value: tuple[np.ndarray, np.ndarray]) -> None:
+        with self._lock:
+            if key in self._cache:
+                return
+            self._cache[key] = value
+            self._cached_postings += len(value[0])
             while self._cached_postings > POSTINGS_CACHE_ENTRIES and len(self._cache) > 1:
                 _, (old_ids, _) = self._cache.popitem(last=False)
                 self._cached_postings -= len(old_ids)
-        return ids, tfs
 
     def doc_frequency(self, field: str, term: str) -> int:
         return len(self.postings(field, term)[0])

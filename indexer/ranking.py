@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.corpus_view import CorpusView, corpus_view
+from indexer.corpus_view import EMPTY_IDS, CorpusView, corpus_view
 from indexer.phrase_match import phrase_hits
 from indexer.query_parser import And, Group, Not, Or, Phrase, Prefix, Word, parse_query, positive_leaves
 
 K1 = 1.2
+EMPTY_SCORES = np.zeros(0, dtype=np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +81,19 @@ def rank(searcher, text: str, filters: Filters = Filters(), sort: str = "relevan
     view = corpus_view(searcher.reader())
     ctx = _Context(searcher, view, _field_analyzers(searcher.schema))
     tree = parse_query(text)
-    if text.strip():
+    stemmed, exact = _scoring_terms(ctx, tree)
+    scores = score_terms(view, stemmed, Counter())
+    if not text.strip():
+        mask = view.live.copy()
+        sort = "date"  # with nothing to be relevant to, the news reader wants the latest
+    elif _is_plain_text(ctx, tree):
+        mask = scores > 0  # the same set _group_mask would build word by word, for free
+    else:
         mask = _group_mask(ctx, tree)
         if mask is None:  # nothing searchable was typed (only stopwords, punctuation or exclusions)
             mask = np.zeros(view.size, dtype=bool)
-    else:
-        mask = view.live.copy()
-        sort = "date"  # with nothing to be relevant to, the news reader wants the latest
     mask &= _filter_mask(view, filters)
-    stemmed, exact = _scoring_terms(ctx, tree)
-    scores = score_terms(view, stemmed, exact)
+    add_exact_scores(view, scores, exact)
     phrases = _phrase_terms(ctx, tree) if sort == "relevance" else []
     if phrases:
         _rerank(ctx, scores, mask, phrases)
@@ -97,39 +101,59 @@ def rank(searcher, text: str, filters: Filters = Filters(), sort: str = "relevan
 
 
 def score_terms(view: CorpusView, stemmed: Counter, exact: Counter) -> np.ndarray:
-    """Dense scores over all documents: BM25F of the stemmed terms plus weighted BM25 of the exact words."""
+    """Dense scores over all documents: BM25F of the stemmed terms plus weighted BM25 of the exact words.
+
+    Each term's contribution does not depend on the rest of the query, so it is computed once per reader
+    (a sparse vector over the documents holding the term) and a query only adds cached vectors.
+    """
     scores = np.zeros(view.size, dtype=np.float32)
-    fields = [(name, params, view.length_norms(name, params.b)) for name, params in TEXT_FIELDS.items()]
     for term, query_count in stemmed.items():
-        pseudo_tf = np.zeros(view.size, dtype=np.float32)
-        for name, params, norms in fields:
-            ids, tfs = view.postings(name, term)
-            if len(ids):
-                pseudo_tf[ids] += params.weight * tfs / norms[ids]
-        _add_saturated(scores, pseudo_tf, query_count, view.doc_count)
-    if exact and EXACT_FIELD in view.reader.schema:
-        norms = view.length_norms(EXACT_FIELD, EXACT_PARAMS.b)
-        for term, query_count in exact.items():
-            ids, tfs = view.postings(EXACT_FIELD, term)
-            if len(ids):
-                pseudo_tf = np.zeros(view.size, dtype=np.float32)
-                pseudo_tf[ids] = tfs / norms[ids]
-                _add_saturated(scores, pseudo_tf, query_count * EXACT_PARAMS.weight, view.doc_count)
+        docnums, contribution = view.shared_term(("score:bm25f", term), lambda t=term: _bm25f_contribution(view, t))
+        scores[docnums] += query_count * contribution
+    add_exact_scores(view, scores, exact)
     return scores
 
 
-def _add_saturated(scores: np.ndarray, pseudo_tf: np.ndarray, weight: float, doc_count: int) -> None:
-    touched = np.flatnonzero(pseudo_tf)
-    df = len(touched)
-    if not df:
+def add_exact_scores(view: CorpusView, scores: np.ndarray, exact: Counter) -> None:
+    """Add the weighted BM25 of the unstemmed words to `scores` in place."""
+    if EXACT_FIELD not in view.reader.schema:
         return
-    tf = pseudo_tf[touched]
-    scores[touched] += weight * bm25_idf(doc_count, df) * tf * (K1 + 1.0) / (K1 + tf)
+    for term, query_count in exact.items():
+        docnums, contribution = view.shared_term(("score:exact", term), lambda t=term: _exact_contribution(view, t))
+        scores[docnums] += query_count * EXACT_PARAMS.weight * contribution
+
+
+def _bm25f_contribution(view: CorpusView, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, score) of one stemmed term: pseudo-frequency over the fields, saturated once (BM25F)."""
+    postings = [(name, params, *view.postings(name, term)) for name, params in TEXT_FIELDS.items()]
+    postings = [entry for entry in postings if len(entry[2])]
+    if not postings:
+        return EMPTY_IDS, EMPTY_SCORES
+    docnums = np.unique(np.concatenate([ids for _, _, ids, _ in postings]))
+    pseudo_tf = np.zeros(len(docnums), dtype=np.float32)
+    for name, params, ids, tfs in postings:
+        norms = view.length_norms(name, params.b)
+        pseudo_tf[np.searchsorted(docnums, ids)] += params.weight * tfs / norms[ids]
+    return docnums, _saturate(pseudo_tf, view.doc_count)
+
+
+def _exact_contribution(view: CorpusView, term: str) -> tuple[np.ndarray, np.ndarray]:
+    ids, tfs = view.postings(EXACT_FIELD, term)
+    if not len(ids):
+        return EMPTY_IDS, EMPTY_SCORES
+    norms = view.length_norms(EXACT_FIELD, EXACT_PARAMS.b)
+    return ids, _saturate(tfs / norms[ids], view.doc_count)
 
 
 def bm25_idf(doc_count: int, df: int) -> float:
     """Lucene's BM25 idf: like Robertson-Sparck Jones, but never negative for very common terms."""
     return math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))
+
+
+def _saturate(pseudo_tf: np.ndarray, doc_count: int) -> np.ndarray:
+    """BM25's saturation of a (length-normalized) frequency, times the term's idf."""
+    idf = bm25_idf(doc_count, len(pseudo_tf))
+    return (idf * pseudo_tf * (K1 + 1.0) / (K1 + pseudo_tf)).astype(np.float32)
 
 
 def _rerank(ctx: _Context, scores: np.ndarray, mask: np.ndarray, phrases: list[list[str]]) -> None:
@@ -202,6 +226,14 @@ def _scoring_terms(ctx: _Context, tree: Group) -> tuple[Counter, Counter]:
         if EXACT_FIELD in ctx.analyzers:
             exact.update(analyze(ctx.analyzers[EXACT_FIELD], leaf.text))
     return stemmed, exact
+
+
+def _is_plain_text(ctx: _Context, tree: Group) -> bool:
+    """Only free words of at most one term each: then a document matches exactly when it scores."""
+    if tree.must or tree.must_not or not tree.should:
+        return False
+    return all(isinstance(node, Word) and node.field is None and len(analyze(ctx.analyzers["body"], node.text)) <= 1
+               for node in tree.should)
 
 
 # --- matching --------------------------------------------------------------------------------------
