@@ -7,6 +7,7 @@ a per-copy tag so that the indexer's exact-duplicate detection keeps every copy.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
@@ -52,11 +53,15 @@ def common_words(count: int) -> list[str]:
     """The `count` most frequent words of the sample bodies that the analyzer keeps (stopwords cost nothing):
     the query terms with the longest posting lists, so the costliest to rank."""
     analyzer = arabic_analyzer()
+    kept = (word for word in _words_by_frequency() if any(True for _ in analyzer(word)))
+    return list(islice(kept, count))
+
+
+@lru_cache(maxsize=1)
+def _words_by_frequency() -> tuple[str, ...]:
     frequency: dict[str, int] = {}
     for row in sample_rows():
         for word in row["text"].split():
             if word.isalpha():
                 frequency[word] = frequency.get(word, 0) + 1
-    ranked = sorted(frequency, key=lambda word: (-frequency[word], word))
-    kept = (word for word in ranked if any(True for _ in analyzer(word)))
-    return list(islice(kept, count))
+    return tuple(sorted(frequency, key=lambda word: (-frequency[word], word)))
