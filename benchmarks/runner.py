@@ -176,9 +176,15 @@ SECTION_RUNNERS: dict[str, Callable[[dict, Workspace], None]] = {
 }
 
 
+def _git(repo_root: Path, *args: str) -> str:
+    completed = subprocess.run(["git", *args], cwd=repo_root, capture_output=True, text=True, check=False)
+    return completed.stdout.strip()
+
+
 def run_metadata(config: BenchConfig, peer: Peer) -> dict:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=config.repo_root,
-                            capture_output=True, text=True, check=False).stdout.strip()
+    commit = _git(config.repo_root, "rev-parse", "--short", "HEAD")
+    if commit and _git(config.repo_root, "status", "--porcelain", "--untracked-files=no"):
+        commit += "+dirty"  # the measured tree had uncommitted changes
     return {
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "commit": commit or None,
