@@ -31,15 +31,14 @@ class WordTerms:
     def __init__(self, analyzer):
         self.analyzer = analyzer
         self._memo: dict[str, tuple[tuple[str, int, int], ...]] = {}
-        self._term_sets: dict[str, frozenset[str]] = {}
+        self._single: dict[str, str] = {}  # chunk -> its only term, "" for none, _SEVERAL for more
 
     def chunk(self, chunk: str) -> tuple[tuple[str, int, int], ...]:
         found = self._memo.get(chunk)
         if found is None:
             found = tuple((t.text, t.startchar, t.endchar) for t in self.analyzer(chunk, chars=True, mode="index"))
-            if len(self._memo) >= self.MAX_ENTRIES:
+            if len(self._memo) >= self.MAX_ENTRIES:  # bounded memory; Zipf refills it with the common words
                 self._memo.clear()
-                self._term_sets.clear()
             self._memo[chunk] = found
         return found
 
@@ -48,19 +47,20 @@ class WordTerms:
         if not terms or not text:
             return []
         chunks = text.split()
-        term_sets = self._term_sets
-        matched = []
-        for i, chunk in enumerate(chunks):  # the hot loop: two dict lookups per chunk once warm
-            found = term_sets.get(chunk)
-            if found is None:
-                found = term_sets[chunk] = frozenset(term for term, _, _ in self.chunk(chunk))
-            if found and not found.isdisjoint(terms):
-                matched.append(i)
+        single = self._single
+        if len(single) >= self.MAX_ENTRIES:
+            single.clear()
+        for chunk in [c for c in set(chunks) if c not in single]:  # only words never seen are analyzed
+            found = self.chunk(chunk)
+            single[chunk] = found[0][0] if len(found) == 1 else ("" if not found else _SEVERAL)
+        wanted = set(terms) | {_SEVERAL}
+        lookup = single.get
+        matched = [i for i, chunk in enumerate(chunks) if lookup(chunk) in wanted]  # the hot loop, in C mostly
         if not matched:
             return []
-        out, wanted, last = [], set(matched), matched[-1]
+        out, wanted_at, last = [], set(matched), matched[-1]
         for i, match in enumerate(_CHUNK.finditer(text)):
-            if i in wanted:
+            if i in wanted_at:
                 out.extend((match.start() + start, match.start() + end)
                            for term, start, end in self.chunk(match.group()) if term in terms)
             if i == last:
@@ -68,6 +68,7 @@ class WordTerms:
         return out
 
 
+_SEVERAL = "\0several"  # marks a chunk that holds several terms ("covid-19"): checked one by one
 _CHUNK = re.compile(r"\S+")
 
 
