@@ -91,17 +91,35 @@ def _wa_belongs_to_stem(rest: str, word: str) -> bool:
     return _is_rarer_form(rest, word) or _is_rarer_form(_strip_pronoun(rest), _strip_pronoun(word))
 
 
-def _strip_proclitics(token: str) -> str:
+def _strip_article(token: str) -> str | None:
+    """The token without its article, or None if it has none.
+
+    Normalizing made the hamza of إلغاء / ألمانيا a bare alef, so they look like al- + غاء and are
+    stripped as such; their article forms (الإلغاء -> الالغاء) lose a second ال to stay equal.
+    """
     for prefix in ARTICLE_PREFIXES:
         if token.startswith(prefix) and len(token) - len(prefix) >= MIN_ARTICLE_STEM:
             if prefix.startswith(CONJUNCTIONS) and _wa_belongs_to_stem(token[1:], token):
-                break  # والد ("father") + ه, not و + ال + ده
-            return token[len(prefix):]
+                return None  # والد ("father") + ه, not و + ال + ده
+            rest = token[len(prefix):]
+            if rest.startswith("ال") and len(rest) - 2 >= MIN_ARTICLE_STEM:
+                rest = rest[2:]
+            return rest
+    return None
+
+
+def _strip_proclitics(token: str) -> str:
+    rest = _strip_article(token)
+    if rest is not None:
+        return rest
     if token.startswith(CONJUNCTIONS) and len(token) >= MIN_PROCLITIC_WORD and not _wa_belongs_to_stem(token[1:], token):
         token = token[1:]
     if (token.startswith(PREPOSITIONS) and len(token) >= MIN_PROCLITIC_WORD
             and word_frequency(token[1:]) > word_frequency(token)):
         token = token[1:]
+        rest = _strip_article(token)  # لألمانيا -> ألمانيا, stemmed like ألمانيا itself
+        if rest is not None:
+            return rest
     return token
 
 

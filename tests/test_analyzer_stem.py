@@ -28,6 +28,9 @@ SAME_STEM = [
     ("ولبنان", "لبنان", "and Lebanon / Lebanon"),
     ("عربية", "عربي", "Arab, feminine and masculine nisba"),
     ("كتابك", "كتاب", "your book / book: -ك when the rest is the more frequent word"),
+    ("إلغاء", "الإلغاء", "cancellation / the cancellation: إ became ا, so both lose an ال"),
+    ("ألمانيا", "لألمانيا", "Germany / to Germany"),
+    ("التزام", "الالتزام", "commitment / the commitment"),
 ]
 
 
