@@ -19,28 +19,21 @@ MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
 
 
 class WordTerms:
-    """An analyzer run one whitespace-separated chunk at a time, with each chunk's result memoized.
+    """An analyzer run one whitespace-separated chunk at a time, each chunk's term memoized.
 
     Highlighting re-analyzes every hit's title and body; word frequencies are Zipfian, so after a few
     queries nearly every chunk is a dictionary hit. Tokens never span whitespace and the analyzers look
     at one token at a time, so the spans are exactly those of analyzing the whole text.
     """
 
-    MAX_ENTRIES = 200_000
+    MAX_ENTRIES = 500_000  # distinct chunks remembered (tens of MB); a full memo is simply started afresh
 
     def __init__(self, analyzer):
         self.analyzer = analyzer
-        self._memo: dict[str, tuple[tuple[str, int, int], ...]] = {}
         self._single: dict[str, str] = {}  # chunk -> its only term, "" for none, _SEVERAL for more
 
     def chunk(self, chunk: str) -> tuple[tuple[str, int, int], ...]:
-        found = self._memo.get(chunk)
-        if found is None:
-            found = tuple((t.text, t.startchar, t.endchar) for t in self.analyzer(chunk, chars=True, mode="index"))
-            if len(self._memo) >= self.MAX_ENTRIES:  # bounded memory; Zipf refills it with the common words
-                self._memo.clear()
-            self._memo[chunk] = found
-        return found
+        return tuple((t.text, t.startchar, t.endchar) for t in self.analyzer(chunk, chars=True, mode="index"))
 
     def spans(self, text: str, terms: Collection[str]) -> list[tuple[int, int]]:
         """(start, end) of every word of `text` whose analyzed form is one of `terms`."""

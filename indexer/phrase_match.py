@@ -18,13 +18,41 @@ def term_positions(reader, field: str, term: str, docnums: np.ndarray) -> dict[i
         matcher = leaf.postings(field, term)
         if not matcher.supports("positions"):
             return {}
-        for docnum in local.tolist():
-            if not matcher.is_active():
-                break
-            matcher.skip_to(docnum)
-            if matcher.is_active() and matcher.id() == docnum:
-                found[docnum + offset] = np.asarray(matcher.value_as("positions"), dtype=np.int64)
+        read = _block_positions if hasattr(matcher, "_read_data") else _skip_positions
+        for docnum, positions in read(matcher, local):
+            found[docnum + offset] = positions
     return found
+
+
+def _block_positions(matcher, wanted: np.ndarray):
+    """Whoosh 3 blocks: skip whole blocks by their max id, decode only the wanted postings' positions."""
+    decode = matcher.format.decoder("positions")
+    i = 0
+    while matcher.is_active() and i < len(wanted):
+        if matcher._maxid < wanted[i]:
+            matcher._next_block()
+            continue
+        matcher._read_data()
+        raw_ids = np.asarray(matcher._data[0], dtype=np.int64)
+        ids = raw_ids if matcher._byteids else np.cumsum(raw_ids)
+        values = matcher._data[2]
+        end = int(np.searchsorted(wanted, matcher._maxid, side="right"))
+        in_block = wanted[i:end]
+        slots = np.searchsorted(ids, in_block)
+        for docnum, slot in zip(in_block.tolist(), slots.tolist()):
+            if slot < len(ids) and ids[slot] == docnum:
+                yield docnum, np.asarray(decode(values[slot]), dtype=np.int64)
+        i = end
+        matcher._next_block()
+
+
+def _skip_positions(matcher, wanted: np.ndarray):
+    for docnum in wanted.tolist():
+        if not matcher.is_active():
+            return
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            yield docnum, np.asarray(matcher.value_as("positions"), dtype=np.int64)
 
 
 def phrase_hits(reader, field: str, terms: list[str], docnums: np.ndarray) -> np.ndarray:
