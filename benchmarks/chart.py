@@ -37,7 +37,7 @@ def _plot_latency(axis, runs: list[dict]) -> None:
         _empty(axis, "no search results")
         return
     axis.set_xscale("log")  # 10k, 31.5k, 100k: equal steps on a log axis
-    axis.set_xticks(sizes, [f"{size / 1000:g}k" for size in sizes])
+    axis.set_xticks(sizes, [f"{size / 1000:.3g}k" for size in sizes])
     axis.minorticks_off()
     axis.set_xlabel("documents")
     axis.set_ylabel("ms per query (log)")
@@ -59,9 +59,9 @@ def _plot_quality(axis, quality: dict) -> None:
         positions = [i + offset * width for i in range(len(sets))]
         axis.bar(positions, values, width, label=ENGINE_LABELS[engine])
     axis.set_xticks([i + width * (len(engines) - 1) / 2 for i in range(len(sets))], sets)
-    axis.set_ylim(0, 1)
+    axis.set_ylim(0, 1.12)  # headroom for the legend above the bars
     axis.set_ylabel("MRR@10")
-    axis.legend(loc="lower right")
+    axis.legend(loc="upper center", ncol=len(engines), fontsize="small")
 
 
 def write_chart(results: dict, path: Path) -> Path:
