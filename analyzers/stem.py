@@ -130,6 +130,18 @@ def _restore_teh_marbuta(rest: str) -> str:
     return rest
 
 
+def _repair_final_heh(token: str) -> str:
+    """مدرسه -> مدرسة: a word news never spells with final ه, whose ة spelling is common, is a typed ة.
+
+    Users often type ه for ة (the keys sit together and both look alike at a word's end). Only words
+    absent from the counts are repaired, so real pronoun forms (كتابه "his book", عمله) stay as they are.
+    """
+    if not token.endswith("ه") or len(token) < 3 or word_frequency(token):
+        return token
+    repaired = token[:-1] + "ة"
+    return repaired if word_frequency(repaired) >= VETO_MIN_COUNT else token
+
+
 def _strip_pronoun(token: str) -> str:
     if not token.endswith(PRONOUN_SUFFIXES):
         return token
@@ -164,4 +176,4 @@ def stem(token: str) -> str:
     """
     if token in WHOLE_WORDS:
         return WHOLE_WORDS[token]
-    return _strip_inflection(_strip_pronoun(_strip_proclitics(token)))
+    return _strip_inflection(_strip_pronoun(_repair_final_heh(_strip_proclitics(token))))

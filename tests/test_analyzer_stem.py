@@ -31,6 +31,9 @@ SAME_STEM = [
     ("إلغاء", "الإلغاء", "cancellation / the cancellation: إ became ا, so both lose an ال"),
     ("ألمانيا", "لألمانيا", "Germany / to Germany"),
     ("التزام", "الالتزام", "commitment / the commitment"),
+    ("مدرسه", "المدرسة", "school typed with ه for ة / the school"),
+    ("الاستراتيجيه", "استراتيجية", "the strategy with ه for ة / strategy"),
+    ("حكومه", "حكومات", "government typed with ه for ة / governments"),
 ]
 
 
@@ -47,6 +50,7 @@ EXACT = [
     ("بيته", "بيت", "his house: ت is the stem's, no ة restored"),
     ("وقته", "وقت", "his time: neither و nor ت is a clitic"),
     ("والده", "والد", "his father, not و + ال + ده"),
+    ("كتابه", "كتاب", "his book: a spelling news uses, so ه stays a pronoun (not كتابة, writing)"),
     ("لبنان", "لبن", "Lebanon keeps its ل (light10's -ان rule still applies, as in Lucene)"),
     ("ملك", "ملك", "king: the ك is not 'your'"),
     ("بنك", "بنك", "bank: the ك is not 'your'"),
