@@ -42,6 +42,7 @@ PHRASE_WEIGHT = 0.5  # an exact match of a quoted phrase counts its words' idf a
 PHRASE_FIELDS = ("title", "body")  # the fields indexed with positions
 RERANK_DEPTH = 100  # phrase matches reorder this many best candidates; fixed, so pages stay consistent
 MAX_PREFIX_EXPANSIONS = 30  # "word*" matches at most this many indexed words per field
+MAX_QUERY_EXPANSIONS = 120  # and all the prefixes of one query together at most this many
 MAX_PHRASE_TERMS = 8
 MAX_PHRASE_CANDIDATES = 5000
 
@@ -73,13 +74,14 @@ class _Context:
     view: CorpusView
     analyzers: dict
     masks: dict = field(default_factory=dict)
+    expansions_left: int = 0  # prefix expansions this query may still make
 
 
 def rank(searcher, text: str, filters: Filters = Filters(), sort: str = "relevance",
          offset: int = 0, limit: int = 10) -> Ranking:
     """Rank the documents of `searcher` for the query `text`; an empty query lists everything, newest first."""
     view = corpus_view(searcher.reader())
-    ctx = _Context(searcher, view, _field_analyzers(searcher.schema))
+    ctx = _Context(searcher, view, _field_analyzers(searcher.schema), expansions_left=MAX_QUERY_EXPANSIONS)
     tree = parse_query(text)
     stemmed, exact = _scoring_terms(ctx, tree)
     scores = score_terms(view, stemmed, Counter())
@@ -347,8 +349,9 @@ def _prefix_mask(ctx: _Context, prefix: Prefix) -> np.ndarray | None:
     mask = np.zeros(ctx.view.size, dtype=bool)
     for name in [n for n in _text_fields(prefix.field) if n in PHRASE_FIELDS]:  # title and body suffice
         for count, term in enumerate(ctx.view.reader.expand_prefix(name, start)):
-            if count == MAX_PREFIX_EXPANSIONS:
+            if count == MAX_PREFIX_EXPANSIONS or ctx.expansions_left <= 0:
                 break
+            ctx.expansions_left -= 1
             mask[ctx.view.postings(name, term.decode("utf-8") if isinstance(term, bytes) else term)[0]] = True
     return mask
 

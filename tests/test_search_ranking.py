@@ -80,3 +80,11 @@ def test_filters_restrict_without_changing_scores():
         both = rank(searcher, "الأسهم", limit=10)
         only = rank(searcher, "الأسهم", Filters(sources=("CNN",)), limit=10)
     assert only.total == 1 and only.scores[0] == pytest.approx(both.scores[1])
+
+
+def test_prefix_expansions_are_capped_per_query(monkeypatch):
+    # "market" and "shares" texts; with a budget of one expansion only the first prefix can match
+    ix = make_index([Article("souq", body="سوق"), Article("ashum", body="أسهم")])
+    assert set(ids_of(ix, "سو* أس*")) == {"souq", "ashum"}
+    monkeypatch.setattr(ranking, "MAX_QUERY_EXPANSIONS", 1)
+    assert ids_of(ix, "سو* أس*") == ["souq"]
