@@ -29,7 +29,7 @@ test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/arabic-search bench
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) index_data/index .pytest_cache
