@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+from analyzers.stopwords import ARABIC_STOPWORDS
+
 # --- light10, exactly as Lucene's ArabicStemmer --------------------------------------------------
 LIGHT10_PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
 LIGHT10_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ية", "ه", "ة", "ي")
@@ -49,6 +51,11 @@ EVIDENCE_PRONOUNS = frozenset({"كما", "كم", "كن", "ك"})
 INFLECTION_SUFFIXES = ("ات", "ان", "ون", "ين", "ية", "ي")
 # Dual and plural endings that also end many names (ايران, لبنان, فلسطين): kept when the counts say so.
 VETOED_INFLECTIONS = frozenset({"ان", "ين", "ون"})
+
+# Indefinite accusative: تأثيراً, رسمياً, جنوباً are written with a final alef that carries the tanween.
+TANWEEN_ALEF = "ا"
+# Present-tense verbs: تقع / يقع ("she/it lies" / "he/it lies") are one verb in two persons.
+FEMININE_PRESENT, MASCULINE_PRESENT = "ت", "ي"
 
 MIN_ARTICLE_STEM = 2  # al- leaves at least 2 letters (الحج)
 MIN_PROCLITIC_WORD = 4  # a one-letter proclitic needs a word of 4+ letters: it leaves 3, a full root
@@ -168,6 +175,34 @@ def _strip_inflection(token: str) -> str:
     return token
 
 
+def _strip_tanween_alef(token: str) -> str:
+    """كبيراً -> كبير: the alef goes when the word without it is common and more frequent than with it.
+
+    Names ending in alef (روسيا, سوريا, أمريكا) are more frequent than their rest, or their rest is no
+    word, so they keep it.
+    """
+    if not token.endswith(TANWEEN_ALEF) or len(token) < 4:
+        return token
+    rest = token[:-1]
+    if rest in ARABIC_STOPWORDS:  # عليا ("supreme") is not على
+        return token
+    rest_count = word_frequency(rest)
+    return rest if rest_count >= VETO_MIN_COUNT and rest_count > word_frequency(token) else token
+
+
+def _fold_present_prefix(token: str) -> str:
+    """تقع -> يقع: a present-tense verb in ت is indexed in its ي form, when news uses that form too.
+
+    Nouns in ت have no common ي twin (تقرير, ترتيب), and names that do are far more frequent than
+    the twin (تونس is not يونس), so the veto's ratio keeps them.
+    """
+    if not token.startswith(FEMININE_PRESENT) or len(token) < 3:
+        return token
+    twin = MASCULINE_PRESENT + token[1:]
+    twin_count = word_frequency(twin)
+    return twin if twin_count >= VETO_MIN_COUNT and twin_count >= VETO_RATIO * word_frequency(token) else token
+
+
 @lru_cache(maxsize=1 << 18)
 def stem(token: str) -> str:
     """Return the light stem of one normalized token (see `normalize`).
@@ -176,4 +211,5 @@ def stem(token: str) -> str:
     """
     if token in WHOLE_WORDS:
         return WHOLE_WORDS[token]
-    return _strip_inflection(_strip_pronoun(_repair_final_heh(_strip_proclitics(token))))
+    word = _repair_final_heh(_strip_tanween_alef(_strip_proclitics(token)))
+    return _fold_present_prefix(_strip_inflection(_strip_pronoun(word)))

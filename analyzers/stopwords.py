@@ -15,7 +15,12 @@ def _read_list(filename: str) -> tuple[str, ...]:
 LUCENE_STOPWORDS = frozenset(_read_list("lucene_stopwords.txt"))
 
 # Question words: queries are often questions (ARCD), and these carry no topic.
-QUESTION_WORDS = ("هل", "متى", "كيف", "أين", "ماذا", "لماذا", "كم", "ماهو", "ماهي", "هي", "هو", "إلى")
+QUESTION_WORDS = ("هل", "متى", "كيف", "أين", "ماذا", "لماذا", "كم", "ماهو", "ماهي", "هي", "هو", "إلى",
+                  # with a preposition or conjunction in front: "by what", "for whom", "in which", "and when"
+                  "بماذا", "عماذا", "لمن", "بمن", "عمن", "ممن", "فيم", "بم", "عم", "مم", "بأي", "لأي", "وأي",
+                  "أية", "بكم", "ومتى", "وكيف", "وأين", "وهل", "وكم", "وماذا", "ولماذا")
+# A bare article is never a word on its own (a typo or a cut-off word such as "ال").
+FRAGMENTS = ("ال",)
 
 # Ours: compared against normalized tokens, so every spelling of a stopword is caught.
-ARABIC_STOPWORDS = frozenset(normalize(word) for word in (*LUCENE_STOPWORDS, *QUESTION_WORDS))
+ARABIC_STOPWORDS = frozenset(normalize(word) for word in (*LUCENE_STOPWORDS, *QUESTION_WORDS, *FRAGMENTS))

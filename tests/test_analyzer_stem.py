@@ -34,6 +34,11 @@ SAME_STEM = [
     ("مدرسه", "المدرسة", "school typed with ه for ة / the school"),
     ("الاستراتيجيه", "استراتيجية", "the strategy with ه for ة / strategy"),
     ("حكومه", "حكومات", "government typed with ه for ة / governments"),
+    ("تأثيراً", "التأثير", "an influence (accusative, tanween alef) / the influence"),
+    ("رسمياً", "الرسمي", "officially / the official: the tanween alef goes"),
+    ("تقع", "يقع", "she/it lies / he/it lies: one present-tense verb"),
+    ("وتقع", "يقع", "and it (f.) lies / it (m.) lies"),
+    ("تحدها", "يحدها", "borders it (f. subject) / borders it (m. subject)"),
 ]
 
 
@@ -57,6 +62,12 @@ EXACT = [
     ("ايران", "ايران", "Iran: -ان needs 3 letters before it"),
     ("الله", "الله", "God: not ال + له"),
     ("الحج", "حج", "the pilgrimage: the article leaves 2 letters"),
+    ("روسيا", "روسيا", "Russia keeps its final alef: the name is more frequent than روسي"),
+    ("أمريكا", "امريكا", "America: امريك is no word, so the alef stays"),
+    ("عليا", "عليا", "supreme (f.): its rest علي is the stopword على, not a content word"),
+    ("تونس", "تونس", "Tunisia, not the name يونس: the twin is far rarer"),
+    ("تقرير", "تقرير", "report: a noun in ت with no ي twin"),
+    ("تم", "تم", "was done: too short to be read as a present-tense prefix"),
 ]
 
 

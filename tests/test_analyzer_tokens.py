@@ -74,3 +74,19 @@ def test_no_morph_gives_normalized_unstemmed_words():
 
 def test_keeporiginal_keeps_the_word_as_written():
     assert [t.original for t in arabic_analyzer()("الرَّئيسُ", keeporiginal=True)] == ["الرَّئيسُ"]
+
+
+# Question words that reach the query with a preposition or conjunction on them, and a bare article:
+# none of them names a topic, so none may become a query term. (word, gloss)
+QUESTION_FORMS = [
+    ("بماذا", "by what / with what"),
+    ("لمن", "for whom"),
+    ("بأي", "in which / by which"),
+    ("ومتى", "and when"),
+    ("ال", "a bare article, never a word on its own"),
+]
+
+
+@pytest.mark.parametrize("word, gloss", QUESTION_FORMS, ids=[c[1] for c in QUESTION_FORMS])
+def test_question_forms_are_stopwords(word, gloss):
+    assert [t.text for t in arabic_analyzer()(f"{word} تقع القاهرة؟")] == ["يقع", "قاهرة"]
