@@ -56,6 +56,7 @@ VETOED_INFLECTIONS = frozenset({"ان", "ين", "ون"})
 TANWEEN_ALEF = "ا"
 # Present-tense verbs: تقع / يقع ("she/it lies" / "he/it lies") are one verb in two persons.
 FEMININE_PRESENT, MASCULINE_PRESENT = "ت", "ي"
+FEMININE_PAST = "ت"  # قالت / قال ("she said" / "he said")
 
 MIN_ARTICLE_STEM = 2  # al- leaves at least 2 letters (الحج)
 MIN_PROCLITIC_WORD = 4  # a one-letter proclitic needs a word of 4+ letters: it leaves 3, a full root
@@ -190,6 +191,19 @@ def _strip_tanween_alef(token: str) -> str:
     return rest if rest_count >= VETO_MIN_COUNT and rest_count > word_frequency(token) else token
 
 
+def _strip_feminine_past(token: str) -> str:
+    """قالت -> قال, ولدت -> ولد: the past tense's feminine ت goes when the bare verb is the more frequent word.
+
+    Names and nouns ending in ت (بيروت, الكويت, وقت) are more frequent than their rest, or their rest
+    is too short, so they keep it.
+    """
+    if not token.endswith(FEMININE_PAST) or len(token) < 4:
+        return token
+    rest = token[:-1]
+    rest_count = word_frequency(rest)
+    return rest if rest_count >= VETO_MIN_COUNT and rest_count > word_frequency(token) else token
+
+
 def _fold_present_prefix(token: str) -> str:
     """تقع -> يقع: a present-tense verb in ت is indexed in its ي form, when news uses that form too.
 
@@ -212,4 +226,4 @@ def stem(token: str) -> str:
     if token in WHOLE_WORDS:
         return WHOLE_WORDS[token]
     word = _repair_final_heh(_strip_tanween_alef(_strip_proclitics(token)))
-    return _fold_present_prefix(_strip_inflection(_strip_pronoun(word)))
+    return _fold_present_prefix(_strip_feminine_past(_strip_inflection(_strip_pronoun(word))))

@@ -39,6 +39,8 @@ SAME_STEM = [
     ("تقع", "يقع", "she/it lies / he/it lies: one present-tense verb"),
     ("وتقع", "يقع", "and it (f.) lies / it (m.) lies"),
     ("تحدها", "يحدها", "borders it (f. subject) / borders it (m. subject)"),
+    ("قالت", "قال", "she said / he said: the feminine past ت"),
+    ("ولدت", "ولد", "she was born / he was born"),
 ]
 
 
@@ -68,6 +70,9 @@ EXACT = [
     ("تونس", "تونس", "Tunisia, not the name يونس: the twin is far rarer"),
     ("تقرير", "تقرير", "report: a noun in ت with no ي twin"),
     ("تم", "تم", "was done: too short to be read as a present-tense prefix"),
+    ("بيروت", "بيروت", "Beirut, not بيرو (Peru): the name is the more frequent word"),
+    ("وقت", "وقت", "time: its ت is the stem's"),
+    ("بنت", "بنت", "girl, not بن (son of): a 2-letter rest keeps the ت"),
 ]
 
 
