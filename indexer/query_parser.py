@@ -264,8 +264,8 @@ class _Parser:
 
     def parse_unary(self) -> Node | None:
         token = self.peek()
-        if token is None:
-            return None
+        if token is None or token.kind == "rparen":
+            return None  # a sign right before ")" has nothing to apply to; the group loop closes it
         negates = token.kind == "neg" or (token.kind == "op" and token.text == "NOT")
         if negates:
             self.take()

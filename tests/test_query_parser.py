@@ -65,6 +65,8 @@ def test_valid_syntax(typed, expected):
         ("foo:غزة", Group(should=(W("foo:غزة"),))),  # unknown field: plain text
         ("title:", Group(should=(W("title:"),))),
         ("()", Group()),
+        ("(+“)", Group()),  # a sign and a stray quote inside parentheses: nothing to search (found by hypothesis)
+        ("(غزة -)", Group(should=(Group(should=(W("غزة"), W("-"))),))),
         ("", Group()),
         ("   ", Group()),
     ],
