@@ -84,6 +84,9 @@ QUESTION_FORMS = [
     ("بأي", "in which / by which"),
     ("ومتى", "and when"),
     ("ال", "a bare article, never a word on its own"),
+    ("اللتى", "which (f.), a frequent misspelling of التي"),
+    ("اللذان", "which (dual)"),
+    ("مما", "from what / which"),
 ]
 
 
