@@ -211,20 +211,16 @@ class BulkSegmentWriter(SegmentWriter):
             frequencies.update(map(normalized.__getitem__, words[source]))
         if len(normalized) > _NORMALIZED_LIMIT:
             normalized.clear()
-        terms = self._terms[fieldname]
-        for text, frequency in frequencies.items():
-            key = text.encode("utf-8")
-            postings = terms.get(key)
-            if postings is None:
-                postings = terms[key] = _TermPostings()
-            postings.docnums.append(docnum)
-            postings.weights.append(frequency)
-            postings.values.append(pack_uint(frequency))
+        self._add_frequencies(fieldname, frequencies, docnum)
         return frequencies.total()
 
     def _count_terms(self, fieldname: str, texts: list[str], docnum: int) -> int:
         """Frequency postings of a lead field from the terms already produced for its source field."""
-        frequencies = Counter(texts)
+        self._add_frequencies(fieldname, Counter(texts), docnum)
+        return len(texts)
+
+    def _add_frequencies(self, fieldname: str, frequencies: Counter, docnum: int) -> None:
+        """Append one frequency-only posting per term of `docnum` to the field's in-memory postings."""
         terms = self._terms[fieldname]
         for text, frequency in frequencies.items():
             key = text.encode("utf-8")
@@ -234,7 +230,6 @@ class BulkSegmentWriter(SegmentWriter):
             postings.docnums.append(docnum)
             postings.weights.append(frequency)
             postings.values.append(pack_uint(frequency))
-        return len(texts)
 
     def _index_generic(self, fieldname: str, field, value, docnum: int) -> int:
         """Any other indexed field (ids, keywords, dates): the field's own `index()`."""
