@@ -6,20 +6,11 @@ bodies once: unmarked copies would be dropped and a "100k" build would really in
 """
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-
-def read_jsonl(path: Path) -> Iterator[dict]:
-    """Yield one dict per non-blank line of a `.jsonl` or `.jsonl.gz` file."""
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
 
 
 def copy_id(original_id: str, copy_number: int) -> str:

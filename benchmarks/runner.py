@@ -21,13 +21,14 @@ from pathlib import Path
 
 from benchmarks.analyzer_speed import measure_analyzer
 from benchmarks.config import QUALITY_ANALYZERS, SPEED_ANALYZERS, BenchConfig
-from benchmarks.corpus import analyzer_texts, read_jsonl, repeat_to_size, write_jsonl
+from benchmarks.corpus import analyzer_texts, repeat_to_size, write_jsonl
 from benchmarks.http_load import measure_http
 from benchmarks.indexing import run_build
 from benchmarks.peer import Peer, analyze_throughput, check_peer, run_eval
 from benchmarks.quality import measure_peer_quality, measure_quality
 from benchmarks.report import PEER
 from benchmarks.search_latency import measure_search
+from indexer.evaluate import read_jsonl
 
 
 class Workspace:
