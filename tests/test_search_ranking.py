@@ -88,3 +88,29 @@ def test_prefix_expansions_are_capped_per_query(monkeypatch):
     assert set(ids_of(ix, "سو* أس*")) == {"souq", "ashum"}
     monkeypatch.setattr(ranking, "MAX_QUERY_EXPANSIONS", 1)
     assert ids_of(ix, "سو* أس*") == ["souq"]
+
+
+# Questions: the noun right after the question word frames the question. (question, frame terms, gloss)
+QUESTION_FRAMES = [
+    ("ما اسم عاصمة مصر؟", ["اسم"], "what is the name of Egypt's capital: 'name' frames it"),
+    ("كم عدد سكان مصر", ["عدد"], "how many inhabitants does Egypt have: 'number' frames it"),
+    ("في اي عام ولد", ["عام"], "in which year was he born: 'year' frames it"),
+    ("اسم الشركة الجديد", [], "the company's new name: no question word, so 'name' is the topic"),
+    ("ما هو عدد سكان مصر", ["عدد"], "what is the number of...: the copula هو does not break the frame"),
+    ("ما عاصمة مصر", [], "what is Egypt's capital: 'capital' is the topic, not a frame noun"),
+]
+
+
+@pytest.mark.parametrize("question, frames, gloss", QUESTION_FRAMES, ids=[c[2] for c in QUESTION_FRAMES])
+def test_question_frame_terms(question, frames, gloss):
+    from analyzers import arabic_analyzer
+
+    assert ranking.question_frame_terms(arabic_analyzer(), question) == frames
+
+
+def test_a_question_frame_noun_weighs_less_than_the_topic():
+    # "what is the name of the capital?": one text has the frame noun "name" twice, the other "capital"
+    ix = make_index([Article("frame", body="اسم جديد اسم قديم خبر"), Article("topic", body="عاصمة كبيرة خبر عادي ثالث")])
+    assert ids_of(ix, "ما اسم العاصمة؟")[0] == "topic"
+    with ix.searcher() as searcher:  # without the question word, "name" counts in full and wins
+        assert searcher.stored_fields(rank(searcher, "اسم العاصمة", limit=1).docnums[0])["id"] == "frame"
