@@ -54,6 +54,7 @@ VETOED_INFLECTIONS = frozenset({"ان", "ين", "ون"})
 
 # Indefinite accusative: تأثيراً, رسمياً, جنوباً are written with a final alef that carries the tanween.
 TANWEEN_ALEF = "ا"
+NISBA = "ي"  # the relational adjective: بلجيكي "Belgian" from بلجيكا "Belgium"
 # Present-tense verbs: تقع / يقع ("she/it lies" / "he/it lies") are one verb in two persons.
 FEMININE_PRESENT, MASCULINE_PRESENT = "ت", "ي"
 FEMININE_PAST = "ت"  # قالت / قال ("she said" / "he said")
@@ -177,16 +178,21 @@ def _strip_inflection(token: str) -> str:
 
 
 def _strip_tanween_alef(token: str) -> str:
-    """كبيراً -> كبير: the alef goes when the word without it is common and more frequent than with it.
+    """A final alef that is a tanween or a country's ending goes, by the word counts.
 
-    Names ending in alef (روسيا, سوريا, أمريكا) are more frequent than their rest, or their rest is no
-    word, so they keep it.
+    A country and its nisba meet (بلجيكا, بلجيكيًا "Belgian", البلجيكي -> بلجيكي; روسيا, الروسي): when
+    the nisba (the rest, or the rest + ي) is a common word, the token is read as it. Otherwise the alef
+    is an accusative tanween (كبيراً -> كبير) when the rest is common and more frequent than the token.
+    Words whose rest is a stopword keep their alef: عليا ("supreme") is not على.
     """
     if not token.endswith(TANWEEN_ALEF) or len(token) < 4:
         return token
     rest = token[:-1]
-    if rest in ARABIC_STOPWORDS:  # عليا ("supreme") is not على
+    nisba = rest if rest.endswith(NISBA) else rest + NISBA
+    if nisba in ARABIC_STOPWORDS or rest in ARABIC_STOPWORDS:
         return token
+    if word_frequency(nisba) >= VETO_MIN_COUNT:
+        return nisba
     rest_count = word_frequency(rest)
     return rest if rest_count >= VETO_MIN_COUNT and rest_count > word_frequency(token) else token
 

@@ -40,6 +40,9 @@ SAME_STEM = [
     ("وتقع", "يقع", "and it (f.) lies / it (m.) lies"),
     ("تحدها", "يحدها", "borders it (f. subject) / borders it (m. subject)"),
     ("قالت", "قال", "she said / he said: the feminine past ت"),
+    ("بلجيكا", "البلجيكي", "Belgium / the Belgian: a country meets its nisba"),
+    ("روسيا", "الروسية", "Russia / the Russian (f.)"),
+    ("بلجيكيًا", "بلجيكي", "Belgian, accusative with tanween / Belgian"),
     ("ولدت", "ولد", "she was born / he was born"),
 ]
 
@@ -64,8 +67,7 @@ EXACT = [
     ("ايران", "ايران", "Iran: -ان needs 3 letters before it"),
     ("الله", "الله", "God: not ال + له"),
     ("الحج", "حج", "the pilgrimage: the article leaves 2 letters"),
-    ("روسيا", "روسيا", "Russia keeps its final alef: the name is more frequent than روسي"),
-    ("أمريكا", "امريكا", "America: امريك is no word, so the alef stays"),
+    ("قضايا", "قضايا", "issues (a broken plural): قضاي is no word, so the alef stays"),
     ("عليا", "عليا", "supreme (f.): its rest علي is the stopword على, not a content word"),
     ("تونس", "تونس", "Tunisia, not the name يونس: the twin is far rarer"),
     ("تقرير", "تقرير", "report: a noun in ت with no ي twin"),
