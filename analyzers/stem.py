@@ -59,6 +59,9 @@ NISBA = "ي"  # the relational adjective: بلجيكي "Belgian" from بلجيك
 FEMININE_PRESENT, MASCULINE_PRESENT = "ت", "ي"
 FEMININE_PAST = "ت"  # قالت / قال ("she said" / "he said")
 
+# Years carry their calendar's letter: 1994م (Gregorian), 1440هـ (Hijri; the tatweel is normalized away).
+CALENDAR_SUFFIXES = ("م", "ه")
+
 MIN_ARTICLE_STEM = 2  # al- leaves at least 2 letters (الحج)
 MIN_PROCLITIC_WORD = 4  # a one-letter proclitic needs a word of 4+ letters: it leaves 3, a full root
 MIN_PRONOUN_STEM = 2  # pronouns leave at least 2 letters (فمه is too rare to matter)
@@ -231,5 +234,7 @@ def stem(token: str) -> str:
     """
     if token in WHOLE_WORDS:
         return WHOLE_WORDS[token]
+    if token[:1].isdigit():  # 1994م is the year 1994
+        return token[:-1] if token.endswith(CALENDAR_SUFFIXES) and token[:-1].isdigit() else token
     word = _repair_final_heh(_strip_tanween_alef(_strip_proclitics(token)))
     return _fold_present_prefix(_strip_feminine_past(_strip_inflection(_strip_pronoun(word))))

@@ -43,6 +43,8 @@ SAME_STEM = [
     ("بلجيكا", "البلجيكي", "Belgium / the Belgian: a country meets its nisba"),
     ("روسيا", "الروسية", "Russia / the Russian (f.)"),
     ("بلجيكيًا", "بلجيكي", "Belgian, accusative with tanween / Belgian"),
+    ("1994م", "1994", "the year 1994 AD, written with its calendar letter / the year"),
+    ("1440هـ", "1440", "the Hijri year 1440 with هـ / the year"),
     ("ولدت", "ولد", "she was born / he was born"),
 ]
 
