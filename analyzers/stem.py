@@ -55,6 +55,7 @@ VETOED_INFLECTIONS = frozenset({"ان", "ين", "ون"})
 # Indefinite accusative: تأثيراً, رسمياً, جنوباً are written with a final alef that carries the tanween.
 TANWEEN_ALEF = "ا"
 NISBA = "ي"  # the relational adjective: بلجيكي "Belgian" from بلجيكا "Belgium"
+NISBA_FORMS = (NISBA, "ية")
 # Present-tense verbs: تقع / يقع ("she/it lies" / "he/it lies") are one verb in two persons.
 FEMININE_PRESENT, MASCULINE_PRESENT = "ت", "ي"
 FEMININE_PAST = "ت"  # قالت / قال ("she said" / "he said")
@@ -237,4 +238,9 @@ def stem(token: str) -> str:
     if token[:1].isdigit():  # 1994م is the year 1994
         return token[:-1] if token.endswith(CALENDAR_SUFFIXES) and token[:-1].isdigit() else token
     word = _repair_final_heh(_strip_tanween_alef(_strip_proclitics(token)))
-    return _fold_present_prefix(_strip_feminine_past(_strip_inflection(_strip_pronoun(word))))
+    bare = _strip_pronoun(word)
+    single = _strip_inflection(bare)
+    if single != bare and single.endswith(NISBA_FORMS):
+        # a plural of a nisba (المصريين, العربيات) stems like its singular (المصري, العربية)
+        single = _strip_inflection(_strip_pronoun(single))
+    return _fold_present_prefix(_strip_feminine_past(single))
