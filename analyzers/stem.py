@@ -173,7 +173,8 @@ def _strip_inflection(token: str) -> str:
     for suffix in INFLECTION_SUFFIXES:
         if token.endswith(suffix) and len(token) - len(suffix) >= MIN_INFLECTION_STEM:
             rest = token[: -len(suffix)]
-            if suffix in VETOED_INFLECTIONS and _is_rarer_form(rest, token):
+            # a nisba's plural (مسيحيين, مسيحيون) is never a name, whatever the counts say
+            if suffix in VETOED_INFLECTIONS and not rest.endswith(NISBA) and _is_rarer_form(rest, token):
                 return token  # ايران, لبنان, فلسطين: names, not duals or plurals
             if suffix == "ات" and word_frequency(rest + "ة") > word_frequency(rest):
                 return rest + "ة"  # حكومات -> حكومة

@@ -46,6 +46,7 @@ SAME_STEM = [
     ("المصريين", "المصري", "the Egyptians / the Egyptian: a nisba's plural meets its singular"),
     ("العربيات", "العربية", "the Arab women / the Arab (f.): plural ات of a nisba in ية"),
     ("الفلسطينيين", "فلسطين", "the Palestinians / Palestine"),
+    ("المسيحيين", "المسيحي", "the Christians / the Christian: a nisba plural is never read as a name"),
     ("1994م", "1994", "the year 1994 AD, written with its calendar letter / the year"),
     ("1440هـ", "1440", "the Hijri year 1440 with هـ / the year"),
     ("ولدت", "ولد", "she was born / he was born"),
