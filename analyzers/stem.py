@@ -152,7 +152,9 @@ def _repair_final_heh(token: str) -> str:
     if not token.endswith("ه") or len(token) < 3 or word_frequency(token):
         return token
     repaired = token[:-1] + "ة"
-    return repaired if word_frequency(repaired) >= VETO_MIN_COUNT else token
+    count = word_frequency(repaired)
+    # ابوه is "his father" (ابو is the commoner word), not ابوة ("fatherhood")
+    return repaired if count >= VETO_MIN_COUNT and count > word_frequency(token[:-1]) else token
 
 
 def _strip_pronoun(token: str) -> str:

@@ -81,6 +81,7 @@ EXACT = [
     ("بيروت", "بيروت", "Beirut, not بيرو (Peru): the name is the more frequent word"),
     ("وقت", "وقت", "time: its ت is the stem's"),
     ("بنت", "بنت", "girl, not بن (son of): a 2-letter rest keeps the ت"),
+    ("ابوه", "ابو", "his father, not ابوة (fatherhood): ابو is the commoner reading"),
 ]
 
 
