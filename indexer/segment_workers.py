@@ -3,13 +3,18 @@
 The parent reads and cleans the sources and deals documents out in batches; each worker analyzes and writes
 with `BulkSegmentWriter` and hands back its finished segments; the parent then writes the index's table of
 contents listing them all. Workers are spawned (not forked), so they inherit no file descriptors such as
-the writer lock, and they exit on their own when the parent dies (their inbox hits end-of-file).
+the writer lock, and they die with the parent: the kernel kills them (Linux's parent-death signal), and
+elsewhere they notice between batches.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import queue
 import shutil
+import signal
+import sys
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -39,19 +44,36 @@ def _finish_segment(writer: BulkSegmentWriter):
     return segment
 
 
+PR_SET_PDEATHSIG = 1  # prctl option: the signal this process gets when its parent dies
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the rebuild dies, even in the middle of a long batch."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _next_batch(inbox):
-    """The next batch from the parent; exit quietly if the parent died (e.g. `kill -9` of a rebuild)."""
+    """The next batch from the parent; exit quietly if the parent died (e.g. `kill -9` of a rebuild).
+
+    Queued batches outlive the parent in the pipe, so liveness is checked before each one, not only
+    when the inbox is empty.
+    """
     parent = multiprocessing.parent_process()
     while True:
+        if parent is not None and not parent.is_alive():
+            raise SystemExit(1)
         try:
             return inbox.get(timeout=RESULT_POLL_SECONDS)
         except queue.Empty:
-            if parent is not None and not parent.is_alive():
-                raise SystemExit(1) from None
+            continue
 
 
 def _write_segments(directory: str, inbox, outbox, docs_per_segment: int) -> None:
     """Worker body: add every batch from `inbox` until None, then report the segments written."""
+    _die_with_parent()
     try:
         ix = whoosh_index.open_dir(directory)
         segments = []
