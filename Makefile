@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
 
-.PHONY: demo test bench browser-deps clean
+.PHONY: demo test soak bench browser-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ browser-deps:
 
 test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest
+
+# The long load, fault and fuzz runs of issue 5 (10,000 fuzzed requests, 9 kill points, ...): CI runs them too.
+soak: $(STAMP)
+	$(BIN)/python -m pytest -m slow tests/test_soak_*.py tests/test_app_hardening.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
