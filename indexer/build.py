@@ -104,6 +104,13 @@ def body_digest(body: str) -> bytes:
     return hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest()
 
 
+def record_skip(summary: BuildSummary, skip: Skip, strict: bool) -> None:
+    """Count an unusable record in the summary; under --strict it stops the build instead."""
+    summary.skipped.append(skip)
+    if strict:
+        raise StrictModeFailure(f"--strict: {skip}")
+
+
 def unique_articles(
     items: Iterable[Article | Skip], summary: BuildSummary, strict: bool = False
 ) -> Iterator[Article]:
@@ -112,15 +119,10 @@ def unique_articles(
     seen_bodies: set[bytes] = set()
     for item in items:
         if isinstance(item, Skip):
-            summary.skipped.append(item)
-            if strict:
-                raise StrictModeFailure(f"--strict: {item}")
+            record_skip(summary, item, strict)
             continue
         if item.id in first_location_of_id:
-            skip = Skip(item.id, "duplicate id (the first record with this id was kept)")
-            summary.skipped.append(skip)
-            if strict:
-                raise StrictModeFailure(f"--strict: {skip}")
+            record_skip(summary, Skip(item.id, "duplicate id (the first record with this id was kept)"), strict)
             continue
         first_location_of_id.add(item.id)
         digest = body_digest(item.body)
@@ -252,9 +254,7 @@ def add_articles(
         batch: dict[str, Article] = {}
         for item in items:
             if isinstance(item, Skip):
-                summary.skipped.append(item)
-                if strict:
-                    raise StrictModeFailure(f"--strict: {item}")
+                record_skip(summary, item, strict)
                 continue
             batch[item.id] = item  # a later record of the same id in one batch wins
         index = open_generation(root, pointer, writable=True)
