@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Collection, Iterable
 
 FRAGMENT_CHARS = 180  # roughly two lines of a result snippet
@@ -31,6 +33,7 @@ class WordTerms:
     def __init__(self, analyzer):
         self.analyzer = analyzer
         self._single: dict[str, str] = {}  # chunk -> its only term, "" for none, _SEVERAL for more
+        self._tokens: dict[str, tuple[tuple[str, int, int], ...]] = {}  # matched chunk -> its tokens
 
     def chunk(self, chunk: str) -> tuple[tuple[str, int, int], ...]:
         return tuple((t.text, t.startchar, t.endchar) for t in self.analyzer(chunk, chars=True, mode="index"))
@@ -39,30 +42,45 @@ class WordTerms:
         """(start, end) of every word of `text` whose analyzed form is one of `terms`."""
         if not terms or not text:
             return []
-        chunks = text.split()
-        single = self._single
+        distinct = set(text.split())
+        single, tokens = self._single, self._tokens
         if len(single) >= self.MAX_ENTRIES:
             single.clear()
-        for chunk in [c for c in set(chunks) if c not in single]:  # only words never seen are analyzed
+        if len(tokens) >= self.MAX_ENTRIES:
+            tokens.clear()
+        for chunk in distinct.difference(single):  # only words never seen are analyzed
             found = self.chunk(chunk)
             single[chunk] = found[0][0] if len(found) == 1 else ("" if not found else _SEVERAL)
         wanted = set(terms) | {_SEVERAL}
-        lookup = single.get
-        matched = [i for i, chunk in enumerate(chunks) if lookup(chunk) in wanted]  # the hot loop, in C mostly
-        if not matched:
-            return []
-        out, wanted_at, last = [], set(matched), matched[-1]
-        for i, match in enumerate(_CHUNK.finditer(text)):
-            if i in wanted_at:
-                out.extend((match.start() + start, match.start() + end)
-                           for term, start, end in self.chunk(match.group()) if term in terms)
-            if i == last:
-                break
+        out = []
+        for chunk in [c for c in distinct if single[c] in wanted]:
+            found = tokens.get(chunk)
+            if found is None:  # only the few chunks that ever matched are kept with their offsets
+                found = tokens[chunk] = self.chunk(chunk)
+            found = [(start, end) for term, start, end in found if term in terms]
+            if found:
+                out.extend((at + start, at + end) for at in _whole_chunk_offsets(text, chunk) for start, end in found)
+        out.sort()
         return out
 
 
+def _whole_chunk_offsets(text: str, chunk: str):
+    """Where `chunk` stands in `text` as a whole whitespace-delimited chunk (not inside a longer one).
+
+    Every such place is one of the chunks of text.split() that equals `chunk`, so finding them with
+    str.find replaces walking all the chunks of a body to reach the few that matched.
+    """
+    size, at = len(chunk), text.find(chunk)
+    while at >= 0:
+        after = at + size
+        if (at == 0 or text[at - 1].isspace()) and (after == len(text) or text[after].isspace()):
+            yield at
+            at = text.find(chunk, after)
+        else:
+            at = text.find(chunk, at + 1)
+
+
 _SEVERAL = "\0several"  # marks a chunk that holds several terms ("covid-19"): checked one by one
-_CHUNK = re.compile(r"\S+")
 
 
 def matched_spans(text: str, analyzer, terms: Collection[str]) -> list[tuple[int, int]]:
@@ -112,13 +130,12 @@ def highlight_body(body: str, analyzer, terms: Collection[str], fragment_chars: 
 def _best_windows(text: str, spans, fragment_chars: int, max_fragments: int) -> list[tuple[int, int]]:
     """Greedy: the window covering the most distinct words wins, then the best one not overlapping it."""
     words = [text[s:e] for s, e in spans]
-    candidates = []
-    for i, (anchor, _) in enumerate(spans):
+    windows = []
+    for anchor, _ in spans:
         start = _word_start(text, max(0, anchor - fragment_chars // 4))
-        end = _word_end(text, min(len(text), start + fragment_chars))
-        inside = [j for j in range(i, len(spans)) if spans[j][1] <= end] or [i]
-        distinct = len({words[j] for j in inside})
-        candidates.append((-distinct, -len(inside), start, end))
+        windows.append((start, _word_end(text, min(len(text), start + fragment_chars))))
+    candidates = [(-distinct, -inside, start, end)
+                  for (start, end), (distinct, inside) in zip(windows, _window_counts(spans, words, windows))]
     chosen: list[tuple[int, int]] = []
     for _, _, start, end in sorted(candidates):
         if all(end <= s or start >= e for s, e in chosen):
@@ -126,6 +143,36 @@ def _best_windows(text: str, spans, fragment_chars: int, max_fragments: int) -> 
         if len(chosen) == max_fragments:
             break
     return sorted(chosen)
+
+
+def _window_counts(spans, words, windows) -> list[tuple[int, int]]:
+    """(distinct words, spans) from each anchor span i to the last following span ending inside window i.
+
+    Spans come in text order, so their ends ascend and each window's run is a prefix of the spans after
+    i; windows move right with their anchors, so one sliding count serves them all (linear, not
+    quadratic in the matches of a long body). A lone anchor that overhangs its window counts as itself.
+    """
+    ends = [end for _, end in spans]
+    stops = [bisect_right(ends, end, i) for i, (_, end) in enumerate(windows)]
+    if ends != sorted(ends) or stops != sorted(stops):  # not text order: count each window on its own
+        runs = [[j for j in range(i, len(spans)) if ends[j] <= end] or [i] for i, (_, end) in enumerate(windows)]
+        return [(len({words[j] for j in run}), len(run)) for run in runs]
+    counts: Counter[str] = Counter()
+    out, added = [], 0
+    for i, stop in enumerate(stops):
+        added = max(added, i)  # the run is empty here when the previous anchor overhung its window
+        while added < stop:
+            counts[words[added]] += 1
+            added += 1
+        if stop > i:
+            out.append((len(counts), stop - i))
+        else:
+            out.append((1, 1))
+        if added > i:  # span i leaves the sliding run before window i + 1
+            counts[words[i]] -= 1
+            if not counts[words[i]]:
+                del counts[words[i]]
+    return out
 
 
 def _word_start(text: str, index: int) -> int:

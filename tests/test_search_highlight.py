@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzers.registry import get_analyzer
-from indexer.highlight import WordTerms, highlight_body, highlight_title, mark_spans
+from indexer.highlight import WordTerms, _window_counts, highlight_body, highlight_title, mark_spans
 
 ARABIC = get_analyzer("arabic")
 MARKED = re.compile(r"<mark>(.*?)</mark>")
@@ -71,3 +71,36 @@ def test_chunked_analysis_equals_whole_text_analysis(text):
     terms = terms_of("الدفاع الزيارة وزير abc")
     whole = [(t.startchar, t.endchar) for t in ARABIC(text, chars=True, mode="index") if t.text in terms]
     assert WordTerms(ARABIC).spans(text, terms) == whole
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["وزير", "الوزير", "ووزير", "abc", "xabc", "abcx", "covid-19", "19"]),
+                          st.sampled_from([" ", "\n", "  ", "\t "])), max_size=30)
+       .map(lambda parts: "".join(word + gap for word, gap in parts)))
+def test_matches_found_inside_longer_words_are_not_marked(text):
+    # "minister", "the minister", "and a minister": a matched word also stands inside longer chunks
+    terms = terms_of("وزير abc 19")
+    whole = [(t.startchar, t.endchar) for t in ARABIC(text, chars=True, mode="index") if t.text in terms]
+    assert WordTerms(ARABIC).spans(text, terms) == whole
+
+
+def _quadratic_window_counts(spans, words, windows):
+    """The plain definition the sliding count must equal: each anchor's run, counted on its own."""
+    out = []
+    for i, (_, end) in enumerate(windows):
+        inside = [j for j in range(i, len(spans)) if spans[j][1] <= end] or [i]
+        out.append((len({words[j] for j in inside}), len(inside)))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 30), st.integers(1, 12), st.sampled_from("abc")), min_size=1, max_size=25),
+       st.integers(5, 80))
+def test_sliding_window_counts_equal_the_plain_definition(gaps_and_words, width):
+    spans, words, at = [], [], 0
+    for gap, size, word in gaps_and_words:
+        spans.append((at + gap, at + gap + size))
+        words.append(word)
+        at += gap + size
+    windows = [(max(0, start - width // 4), max(0, start - width // 4) + width) for start, _ in spans]
+    assert _window_counts(spans, words, windows) == _quadratic_window_counts(spans, words, windows)
