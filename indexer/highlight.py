@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Collection, Iterable
 
 FRAGMENT_CHARS = 180  # roughly two lines of a result snippet
@@ -157,12 +156,12 @@ def _window_counts(spans, words, windows) -> list[tuple[int, int]]:
     if ends != sorted(ends) or stops != sorted(stops):  # not text order: count each window on its own
         runs = [[j for j in range(i, len(spans)) if ends[j] <= end] or [i] for i, (_, end) in enumerate(windows)]
         return [(len({words[j] for j in run}), len(run)) for run in runs]
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     out, added = [], 0
     for i, stop in enumerate(stops):
         added = max(added, i)  # the run is empty here when the previous anchor overhung its window
         while added < stop:
-            counts[words[added]] += 1
+            counts[words[added]] = counts.get(words[added], 0) + 1
             added += 1
         if stop > i:
             out.append((len(counts), stop - i))
@@ -180,14 +179,12 @@ def _word_start(text: str, index: int) -> int:
 
     A "word" longer than MAX_WORD_CHARS (a URL, a run without spaces) is cut rather than followed.
     """
-    limit = max(0, index - MAX_WORD_CHARS)
-    while index > limit and not text[index - 1].isspace():
-        index -= 1
-    return index
+    return _TRAILING_WORD.search(text, max(0, index - MAX_WORD_CHARS), index).start()
 
 
 def _word_end(text: str, index: int) -> int:
-    limit = min(len(text), index + MAX_WORD_CHARS)
-    while index < limit and not text[index].isspace():
-        index += 1
-    return index
+    return _LEADING_WORD.match(text, index, min(len(text), index + MAX_WORD_CHARS)).end()
+
+
+_TRAILING_WORD = re.compile(r"\S*\Z")  # searched up to `index`: the word part before it (a regex walks in C)
+_LEADING_WORD = re.compile(r"\S*")

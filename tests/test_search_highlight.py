@@ -6,7 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzers.registry import get_analyzer
-from indexer.highlight import WordTerms, _window_counts, highlight_body, highlight_title, mark_spans
+from indexer.highlight import (
+    MAX_WORD_CHARS, WordTerms, _window_counts, _word_end, _word_start, highlight_body, highlight_title, mark_spans,
+)
 
 ARABIC = get_analyzer("arabic")
 MARKED = re.compile(r"<mark>(.*?)</mark>")
@@ -104,3 +106,27 @@ def test_sliding_window_counts_equal_the_plain_definition(gaps_and_words, width)
         at += gap + size
     windows = [(max(0, start - width // 4), max(0, start - width // 4) + width) for start, _ in spans]
     assert _window_counts(spans, words, windows) == _quadratic_window_counts(spans, words, windows)
+
+
+def _walked_word_start(text, index):
+    limit = max(0, index - MAX_WORD_CHARS)
+    while index > limit and not text[index - 1].isspace():
+        index -= 1
+    return index
+
+
+def _walked_word_end(text, index):
+    limit = min(len(text), index + MAX_WORD_CHARS)
+    while index < limit and not text[index].isspace():
+        index += 1
+    return index
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ب", "a", " ", "\n", "\u00a0", "\u200f", "x" * 30]), max_size=40).map("".join),
+       st.integers(0, 10_000))
+def test_fragment_edges_stop_at_whitespace_or_the_word_limit(text, index):
+    # a fragment edge moves to the word boundary, but never further than MAX_WORD_CHARS
+    index = index % (len(text) + 1)
+    assert _word_start(text, index) == _walked_word_start(text, index)
+    assert _word_end(text, index) == _walked_word_end(text, index)
