@@ -15,6 +15,7 @@ from indexer.build import StrictModeFailure, add_documents, rebuild_index
 from indexer.index_layout import generation_names, read_pointer
 from indexer.store import IndexStore
 from indexer.writer_lock import WriterBusy, writer_lock
+from index_probe import live_ids
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "index_data" / "sample"
@@ -28,15 +29,6 @@ def feed(path: Path, count: int, prefix: str = "n", extra_lines: tuple[str, ...]
     ]
     path.write_text("\n".join(lines + list(extra_lines)) + "\n", encoding="utf-8")
     return path
-
-
-def live_ids(root: Path) -> set[str]:
-    store = IndexStore(root)
-    try:
-        with store.searcher() as searcher:
-            return {fields["id"] for fields in searcher.all_stored_fields()}
-    finally:
-        store.close()
 
 
 def test_rebuild_of_the_bundled_sample_indexes_it_and_counts_the_duplicate(tmp_path):

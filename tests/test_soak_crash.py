@@ -94,6 +94,15 @@ def running(pid: int) -> bool:
         return False
 
 
+def reap(process) -> None:
+    """Make sure a started CLI process is gone (killed if a wait above failed) and its pipes closed."""
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=30)
+    process.stdout.close()
+    process.stderr.close()
+
+
 def kill_at(point: KillPoint, root: Path, feed: Path) -> tuple[int, list[int], str]:
     """Start `reindex`, SIGKILL it at `point`; return (exit status, its worker pids, name of its generation)."""
     existing = set(generation_names(root))
@@ -113,11 +122,7 @@ def kill_at(point: KillPoint, root: Path, feed: Path) -> tuple[int, list[int], s
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
-        process.stdout.close()
-        process.stderr.close()
+        reap(process)
     return process.returncode, workers, fresh[-1]
 
 
@@ -203,11 +208,7 @@ def test_add_killed_mid_commit_keeps_the_live_index_and_the_next_add_cleans_up(t
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
-        process.stdout.close()
-        process.stderr.close()
+        reap(process)
     assert process.returncode == -signal.SIGKILL
     leftovers = {path.name for path in live.iterdir()} - files_before
     assert read_pointer(root) == before

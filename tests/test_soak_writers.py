@@ -16,8 +16,8 @@ from gunicorn_process import run_cli, start_cli
 from indexer.build import rebuild_index
 from indexer.index_commands import EXIT_BUSY
 from indexer.index_layout import LOCK_NAME, read_pointer
-from indexer.store import IndexStore
 from soak_corpus import corpus_rows, write_corpus
+from index_probe import live_ids
 
 LOCK_WAIT_SECONDS = 120
 BASE, BIG, EXTRA = ("wbase", 40), ("wbig", 200), ("wextra", 120)  # (marker, documents) of the three feeds
@@ -25,15 +25,6 @@ BASE, BIG, EXTRA = ("wbase", 40), ("wbig", 200), ("wextra", 120)  # (marker, doc
 
 def ids_of(marker: str, count: int) -> set[str]:
     return {row["id"] for row in corpus_rows(marker, count, body_words=1)}
-
-
-def live_ids(root: Path) -> set[str]:
-    store = IndexStore(root)
-    try:
-        with store.searcher() as searcher:
-            return {fields["id"] for fields in searcher.all_stored_fields()}
-    finally:
-        store.close()
 
 
 def lock_holder(root: Path) -> str:
