@@ -11,6 +11,9 @@ import weakref
 from collections import OrderedDict
 
 import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+from whoosh.columns import NumericColumn
+from whoosh.util.numeric import byte_to_length
 
 POSTINGS_CACHE_ENTRIES = 8_000_000  # postings and score entries kept per reader (about 100 MB of arrays)
 KEYWORD_FIELDS = ("source", "category")
@@ -36,8 +39,7 @@ class CorpusView:
     def __init__(self, reader):
         self.reader = reader
         self.size = reader.doc_count_all()  # docnums run 0..size-1, deleted ones included
-        self.live = np.zeros(self.size, dtype=bool)
-        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.live = _live_mask(reader, self.size)
         self.doc_count = int(self.live.sum())
         self._lengths: dict[str, np.ndarray] = {}
         self._norms: dict[tuple[str, float], np.ndarray] = {}
@@ -72,8 +74,9 @@ class CorpusView:
         if lengths is None:
             lengths = np.zeros(self.size, dtype=np.float32)
             if field in self.reader.schema and self.reader.schema[field].scorable:
-                for docnum in np.flatnonzero(self.live):
-                    lengths[docnum] = self.reader.doc_field_length(int(docnum), field, 0) or 0
+                for leaf, offset in self.reader.leaf_readers():
+                    lengths[offset:offset + leaf.doc_count_all()] = _leaf_lengths(leaf, field)
+                lengths[~self.live] = 0
             self._lengths[field] = lengths
         return lengths
 
@@ -174,11 +177,67 @@ class CorpusView:
         if self._published is None:
             values = np.full(self.size, -1, dtype=np.int64)
             if self.reader.has_column("published"):
-                raw = np.fromiter(self.reader.column_reader("published", translate=False), dtype=np.uint64)
-                present = raw != np.iinfo(np.uint64).max  # Whoosh's "no value" for a datetime column
-                values[: len(raw)][present] = raw[present].astype(np.int64)
+                for leaf, offset in self.reader.leaf_readers():
+                    raw = _leaf_column(leaf, "published", np.dtype(">u8"))
+                    present = raw != np.iinfo(np.uint64).max  # Whoosh's "no value" for a datetime column
+                    values[offset:offset + len(raw)][present] = raw[present].astype(np.int64)
             self._published = values
         return self._published
+
+
+def _live_mask(reader, size: int) -> np.ndarray:
+    """True for every document number that is not deleted; only segments with deletions are walked."""
+    live = np.ones(size, dtype=bool)
+    for leaf, offset in reader.leaf_readers():
+        if leaf.has_deletions():
+            count = leaf.doc_count_all()
+            live[offset:offset + count] = False
+            live[np.fromiter(leaf.all_doc_ids(), dtype=np.int64) + offset] = True
+    return live
+
+
+def _leaf_lengths(leaf, field: str) -> np.ndarray:
+    """One segment's token counts of `field`, decoded from the length bytes Whoosh keeps per document.
+
+    W3 (and ArrayCodec, which reuses its per-document storage) keeps one byte per document in a fixed-width
+    column; reading that column in one slice replaces a `doc_field_length` call per document.
+    """
+    count = leaf.doc_count_all()
+    codes = _length_bytes(leaf, field, count)
+    if codes is None:  # another codec: ask document by document
+        return np.array([leaf.doc_field_length(docnum, field, 0) or 0 for docnum in range(count)], dtype=np.float32)
+    return _BYTE_LENGTHS[codes]
+
+
+def _length_bytes(leaf, field: str, count: int) -> np.ndarray | None:
+    perdoc = getattr(leaf, "_perdoc", None)
+    if not isinstance(perdoc, W3PerDocReader):
+        return None
+    column_name = _lenfield(field)
+    if not perdoc.has_column(column_name):
+        return np.zeros(count, dtype=np.uint8)
+    return _fixed_width(perdoc.column_reader(column_name, LENGTHS_COLUMN), np.dtype(np.uint8), count)
+
+
+def _leaf_column(leaf, field: str, dtype: np.dtype) -> np.ndarray:
+    """A fixed-width numeric column of one segment as an array (W3's bytes in one slice where possible)."""
+    count = leaf.doc_count_all()
+    reader = leaf.column_reader(field, translate=False)
+    if isinstance(reader, NumericColumn.Reader):
+        return _fixed_width(reader, dtype, count)
+    return np.fromiter(reader, dtype=dtype.newbyteorder("="), count=count)
+
+
+def _fixed_width(reader, dtype: np.dtype, count: int) -> np.ndarray:
+    """A FixedBytesColumn reader's values: the stored prefix, then its default for the documents after it."""
+    stored = min(reader._count, count)
+    values = np.full(count, np.frombuffer(reader._defaultbytes, dtype=dtype)[0], dtype=dtype)
+    if stored:
+        values[:stored] = np.frombuffer(reader._dbfile.get(reader._basepos, stored * dtype.itemsize), dtype=dtype)
+    return values
+
+
+_BYTE_LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float32)
 
 
 def _matcher_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
