@@ -20,18 +20,23 @@ MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
 
 
 class WordTerms:
-    """An analyzer run one whitespace-separated chunk at a time, each chunk's term memoized.
+    """An analyzer run one whitespace-separated chunk at a time, each chunk's terms memoized.
 
     Highlighting re-analyzes every hit's title and body; word frequencies are Zipfian, so after a few
     queries nearly every chunk is a dictionary hit. Tokens never span whitespace and the analyzers look
     at one token at a time, so the spans are exactly those of analyzing the whole text.
+
+    The memo is kept inverted, term -> chunks yielding it, so that a text's matching chunks are a few
+    set intersections in C rather than a Python test of every distinct chunk; chunks never seen before
+    are analyzed together in one analyzer call.
     """
 
     MAX_ENTRIES = 500_000  # distinct chunks remembered (tens of MB); a full memo is simply started afresh
 
     def __init__(self, analyzer):
         self.analyzer = analyzer
-        self._single: dict[str, str] = {}  # chunk -> its only term, "" for none, _SEVERAL for more
+        self._seen: set[str] = set()  # every chunk analyzed so far
+        self._chunks_of: dict[str, set[str]] = {}  # term -> the seen chunks yielding it
         self._tokens: dict[str, tuple[tuple[str, int, int], ...]] = {}  # matched chunk -> its tokens
 
     def chunk(self, chunk: str) -> tuple[tuple[str, int, int], ...]:
@@ -42,25 +47,43 @@ class WordTerms:
         if not terms or not text:
             return []
         distinct = set(text.split())
-        single, tokens = self._single, self._tokens
-        if len(single) >= self.MAX_ENTRIES:
-            single.clear()
-        if len(tokens) >= self.MAX_ENTRIES:
-            tokens.clear()
-        for chunk in distinct.difference(single):  # only words never seen are analyzed
-            found = self.chunk(chunk)
-            single[chunk] = found[0][0] if len(found) == 1 else ("" if not found else _SEVERAL)
-        wanted = set(terms) | {_SEVERAL}
+        if len(self._seen) >= self.MAX_ENTRIES:
+            self._seen, self._chunks_of, self._tokens = set(), {}, {}
+        new = distinct.difference(self._seen)
+        if new:
+            self._learn(new)
+        chunks_of, tokens = self._chunks_of, self._tokens
+        matched = set()
+        for term in terms:
+            known = chunks_of.get(term)
+            if known:
+                matched |= distinct.intersection(known)
         out = []
-        for chunk in [c for c in distinct if single[c] in wanted]:
+        for chunk in matched:
             found = tokens.get(chunk)
             if found is None:  # only the few chunks that ever matched are kept with their offsets
                 found = tokens[chunk] = self.chunk(chunk)
             found = [(start, end) for term, start, end in found if term in terms]
-            if found:
-                out.extend((at + start, at + end) for at in _whole_chunk_offsets(text, chunk) for start, end in found)
+            out.extend((at + start, at + end) for at in _whole_chunk_offsets(text, chunk) for start, end in found)
         out.sort()
         return out
+
+    def _learn(self, chunks: set[str]) -> None:
+        """Analyze unseen chunks in one call (joined by spaces, which no token spans) and index their terms."""
+        ordered = list(chunks)
+        starts, at = [], 0
+        for chunk in ordered:
+            starts.append(at)
+            at += len(chunk) + 1
+        chunks_of = self._chunks_of
+        for token in self.analyzer(" ".join(ordered), chars=True, mode="index"):
+            chunk = ordered[bisect_right(starts, token.startchar) - 1]
+            known = chunks_of.get(token.text)
+            if known is None:
+                chunks_of[token.text] = {chunk}
+            else:
+                known.add(chunk)
+        self._seen.update(ordered)
 
 
 def _whole_chunk_offsets(text: str, chunk: str):
@@ -77,9 +100,6 @@ def _whole_chunk_offsets(text: str, chunk: str):
             at = text.find(chunk, after)
         else:
             at = text.find(chunk, at + 1)
-
-
-_SEVERAL = "\0several"  # marks a chunk that holds several terms ("covid-19"): checked one by one
 
 
 def matched_spans(text: str, analyzer, terms: Collection[str]) -> list[tuple[int, int]]:

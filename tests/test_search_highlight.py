@@ -86,6 +86,20 @@ def test_matches_found_inside_longer_words_are_not_marked(text):
     assert WordTerms(ARABIC).spans(text, terms) == whole
 
 
+SHARED_WORDS = WordTerms(ARABIC)  # one memo across examples, as a server keeps it across queries
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["الدِّفاعِ", "والزيارة", "وزير", "الوزير", "covid-19", "19", "abc", "،", "زيارته"]),
+                max_size=30).map(" ".join),
+       st.sets(st.sampled_from(["الدفاع", "الزيارة", "وزير", "abc", "19", "covid"]), min_size=1))
+def test_remembered_chunks_give_the_spans_of_a_fresh_analysis(text, words):
+    # the memo learned from earlier texts and other queries must not change what a text marks
+    terms = terms_of(" ".join(words))
+    whole = [(t.startchar, t.endchar) for t in ARABIC(text, chars=True, mode="index") if t.text in terms]
+    assert SHARED_WORDS.spans(text, terms) == whole
+
+
 def _quadratic_window_counts(spans, words, windows):
     """The plain definition the sliding count must equal: each anchor's run, counted on its own."""
     out = []
