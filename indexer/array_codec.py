@@ -1,0 +1,78 @@
+"""A Whoosh codec whose posting lists are flat little-endian numpy arrays, one set per field per segment.
+
+Whoosh stays the index of record (TOC, segments, stored fields, lengths, deletions, Searcher API): only the
+term index and postings change, so a commit is a few array writes and a cold posting list is an mmap view.
+
+Usage::
+
+    from whoosh.writing import SegmentWriter
+    from indexer.array_codec import ArrayCodec, FieldPostings
+
+    writer = SegmentWriter(ix, codec=ArrayCodec())          # adds, deletes, merges, optimize: stock Whoosh
+    # bulk path (a SegmentWriter subclass, at flush, instead of the pool):
+    writer.fieldwriter.write_field("body", schema["body"],
+                                   FieldPostings(terms, term_starts, docnums, freqs, weights, positions),
+                                   lengths)               # lengths[d]: tokens of doc d in the field, or None
+    # reading: any Whoosh reader/searcher; for one segment's term
+    m = segment_reader.postings("body", b"term")           # FilterMatcher when the segment has deletions:
+    m = getattr(m, "child", m)                             #   unwrap, apply your own live-document mask
+    docnums, weights = m.posting_arrays()                  # int32, float32 (read-only views)
+    starts, positions = m.position_arrays()                # int64 len df+1, int32 (positional fields)
+
+`FieldPostings` (indexer.array_postings) documents the arrays. Fields must use Existence, Frequency or
+Positions (any field_boost), without term vectors or separate spelling: others raise ValueError.
+"""
+from __future__ import annotations
+
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
+from whoosh.filedb.compound import CompoundStorage
+from shutil import copyfileobj
+
+from indexer.array_field_writer import ArrayFieldWriter
+from indexer.array_file import ALIGNMENT
+from indexer.array_matcher import ArrayMatcher
+from indexer.array_postings import FieldPostings
+from indexer.array_terms_reader import ArrayTermsReader
+
+__all__ = ["ArrayCodec", "ArraySegment", "ArrayMatcher", "FieldPostings"]
+
+
+class ArrayCodec(W3Codec):
+    """W3's per-document writer and reader (stored fields, lengths, columns) with array postings.
+
+    The instance is pickled into the TOC with its segments, so it carries only W3's three settings.
+    """
+
+    ARRAYS_EXT = ".arr"
+
+    def field_writer(self, storage, segment):
+        return ArrayFieldWriter(segment.create_file(storage, self.ARRAYS_EXT))
+
+    def terms_reader(self, storage, segment):
+        return ArrayTermsReader(storage, segment, segment.make_filename(self.ARRAYS_EXT))
+
+    def new_segment(self, storage, indexname):
+        return ArraySegment(self, indexname)
+
+
+class ArraySegment(W3Segment):
+    """A W3 segment whose compound file starts every member file on an 8-byte boundary, so the arrays
+    read out of an mmapped compound file are aligned."""
+
+    def create_compound_file(self, storage):
+        names = self.list_files(storage)
+        assert not any(name.endswith(self.COMPOUND_EXT) for name in names)
+        dbfile = self.create_file(storage, self.COMPOUND_EXT)
+        dbfile.write_long(0)  # directory position and length, filled in by write_dir
+        dbfile.write_int(0)
+        directory = {}
+        for name in names:
+            dbfile.write(b"\x00" * (-dbfile.tell() % ALIGNMENT))
+            directory[name] = {"offset": dbfile.tell(), "length": storage.file_length(name),
+                               "modified": storage.file_modified(name)}
+            with storage.open_file(name) as member:
+                copyfileobj(member, dbfile)
+        CompoundStorage.write_dir(dbfile, 0, directory)
+        for name in names:
+            storage.delete_file(name)
+        self.compound = True

@@ -1,0 +1,124 @@
+"""One field's postings as flat arrays (`FieldPostings`), and the arrays the array codec stores for them.
+
+The statistics are Whoosh's own (W3 term infos and 128-posting block infos), computed with numpy, so that
+scoring, `doc_frequency` and block-quality skipping give the same answers as on a stock W3 segment.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from whoosh.util.numeric import _length_byte_cache
+
+# Postings per block, as W3's default `blocklimit`: block maxima then bound the same postings as on W3.
+BLOCK_SIZE = 128
+# byte code -> field length, Whoosh's `byte_to_length` table; `length_to_byte` is a left bisection into it.
+CODE_LENGTHS = np.asarray(_length_byte_cache, dtype=np.int64)
+# Posting kinds by what the format keeps per posting.
+EXISTENCE, FREQUENCY, POSITIONS = "existence", "frequency", "positions"
+
+I4, I8, F4, U1 = np.dtype("<i4"), np.dtype("<i8"), np.dtype("<f4"), np.dtype("u1")
+
+
+class FieldPostings(NamedTuple):
+    """One field of one segment, postings grouped by term.
+
+    `terms` sorted ascending and unique; term i owns postings `term_starts[i]:term_starts[i+1]`; `docnums`
+    are segment-local and ascending within a term; `weights` None means `freqs * field_boost`; `positions`
+    (positional formats only) holds every posting's positions, posting after posting.
+    """
+
+    terms: list[bytes]
+    term_starts: np.ndarray
+    docnums: np.ndarray
+    freqs: np.ndarray
+    weights: np.ndarray | None = None
+    positions: np.ndarray | None = None
+
+
+def length_codes(lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's one-byte code of each field length (`whoosh.util.numeric.length_to_byte`, vectorized)."""
+    codes = np.searchsorted(CODE_LENGTHS, np.asarray(lengths, dtype=np.int64), side="left")
+    return np.minimum(codes, 255).astype(U1)
+
+
+def boosted_weights(freqs: np.ndarray, field_boost: float) -> np.ndarray:
+    """freq * field_boost rounded once to float32, as Whoosh computes it in Python and stores it."""
+    return (np.asarray(freqs, dtype=np.float64) * float(field_boost)).astype(F4)
+
+
+def check_postings(fieldname: str, postings: FieldPostings, kind: str) -> None:
+    """Raise ValueError naming the field when `postings` breaks the FieldPostings contract."""
+    terms, starts, docnums, freqs = postings.terms, postings.term_starts, postings.docnums, postings.freqs
+    problems = []
+    if len(starts) != len(terms) + 1 or (len(starts) and (starts[0] != 0 or starts[-1] != len(docnums))):
+        problems.append("term_starts must have len(terms)+1 entries running from 0 to len(docnums)")
+    elif len(terms) and np.any(np.diff(starts) <= 0):
+        problems.append("every term needs at least one posting")
+    elif any(a >= b for a, b in zip(terms, terms[1:])):
+        problems.append("terms must be sorted and unique bytes")
+    elif len(freqs) != len(docnums) or (postings.weights is not None and len(postings.weights) != len(docnums)):
+        problems.append("docnums, freqs and weights must have one entry per posting")
+    elif len(docnums) and (docnums.min() < 0 or np.any(_within_term_steps(starts, docnums) <= 0)):
+        problems.append("docnums must be non-negative and ascending within each term")
+    elif kind == POSITIONS and (postings.positions is None or len(postings.positions) != int(np.sum(freqs, dtype=np.int64))):
+        problems.append("a positional field needs sum(freqs) positions")
+    if problems:
+        raise ValueError(f"field {fieldname!r}: {problems[0]}")
+
+
+def _within_term_steps(starts: np.ndarray, docnums: np.ndarray) -> np.ndarray:
+    steps = np.diff(docnums.astype(np.int64))
+    first_of_term = starts[1:-1] - 1  # the step into each later term's first posting is not a step
+    keep = np.ones(len(steps), dtype=bool)
+    keep[first_of_term] = False
+    return steps[keep]
+
+
+def field_arrays(kind: str, postings: FieldPostings, weights: np.ndarray, codes: np.ndarray) -> dict[str, np.ndarray]:
+    """Every array the codec stores for one field: terms, postings, term stats and block stats.
+
+    `weights` are the final float32 posting weights; `codes` the length code of each posting's document.
+    """
+    starts = np.asarray(postings.term_starts, dtype=I8)
+    docnums = np.asarray(postings.docnums, dtype=I4)
+    freqs = np.asarray(postings.freqs, dtype=I4)
+    term_lengths = np.fromiter((len(t) for t in postings.terms), dtype=I8, count=len(postings.terms))
+    arrays = {
+        "term_bytes": np.frombuffer(b"".join(postings.terms), dtype=U1),
+        "term_offsets": np.concatenate(([0], np.cumsum(term_lengths))).astype(I8),
+        "term_starts": starts,
+        "docnums": docnums,
+        "freqs": freqs,
+        "weights": weights.astype(F4, copy=False),
+    }
+    total, top, shortest, longest = _segment_stats(starts[:-1], weights, codes, with_total=True)
+    arrays.update(term_weight=total, term_max_weight=top, term_min_length=shortest, term_max_length=longest)
+    block_counts = -(-np.diff(starts) // BLOCK_SIZE)
+    block_term_starts = np.concatenate(([0], np.cumsum(block_counts))).astype(I8)
+    block_index = np.arange(block_term_starts[-1], dtype=I8) - np.repeat(block_term_starts[:-1], block_counts)
+    block_starts = np.repeat(starts[:-1], block_counts) + block_index * BLOCK_SIZE
+    _, top, shortest, longest = _segment_stats(block_starts, weights, codes, with_total=False)
+    arrays.update(block_term_starts=block_term_starts, block_max_weight=top, block_min_length=shortest,
+                  block_max_length=longest)
+    if kind == POSITIONS:
+        cumulative = np.concatenate(([0], np.cumsum(freqs, dtype=I8)))
+        arrays["position_term_starts"] = cumulative[starts].astype(I8)
+        arrays["positions"] = np.asarray(postings.positions, dtype=I4)
+    return arrays
+
+
+def _segment_stats(seg_starts: np.ndarray, weights: np.ndarray, codes: np.ndarray, with_total: bool):
+    """Per run of postings starting at `seg_starts` (each non-empty): total weight, max weight, shortest
+    and longest length code, as W3 accumulates them (a zero code is a document without a length)."""
+    if len(seg_starts) == 0:
+        return np.zeros(0, F4), np.zeros(0, F4), np.zeros(0, U1), np.zeros(0, U1)
+    # float32 weights summed in float64 are exact for any realistic count, so the order W3 adds them in
+    # (posting by posting) cannot change the float32 result
+    total = np.add.reduceat(weights.astype(np.float64), seg_starts).astype(F4) if with_total else None
+    top = np.maximum(np.maximum.reduceat(weights, seg_starts), 0).astype(F4)
+    nonzero = np.where(codes == 0, 256, codes.astype(np.int16))
+    shortest = np.minimum.reduceat(nonzero, seg_starts)
+    shortest = np.where(shortest == 256, 0, shortest).astype(U1)
+    longest = np.maximum.reduceat(codes, seg_starts).astype(U1)
+    return total, top, shortest, longest

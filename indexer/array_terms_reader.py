@@ -1,0 +1,185 @@
+"""The array codec's terms reader: Whoosh's lexicon, term info and matcher API over one segment's array file.
+
+Terms are kept as one byte blob per field; the sorted term list and the term -> index dict are built on
+first use of a field, so opening a segment reads only the file's small header.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from functools import cached_property
+
+from whoosh.codec import base
+from whoosh.reading import TermInfo, TermNotFound
+
+from indexer.array_file import open_array_file
+from indexer.array_matcher import ArrayMatcher, TermArrays
+from indexer.array_postings import CODE_LENGTHS, POSITIONS
+
+
+class FieldTable:
+    """One field of one segment: its sorted terms, their statistics and their posting arrays."""
+
+    def __init__(self, kind: str, arrays: dict) -> None:
+        self.kind = kind
+        self.arrays = arrays
+        self._starts = arrays["term_starts"]
+
+    @cached_property
+    def terms(self) -> list[bytes]:
+        blob = self.arrays["term_bytes"].tobytes()
+        offsets = self.arrays["term_offsets"].tolist()
+        return [blob[a:b] for a, b in zip(offsets, offsets[1:])]
+
+    @cached_property
+    def index(self) -> dict[bytes, int]:
+        return {term: i for i, term in enumerate(self.terms)}
+
+    def lower_bound(self, tbytes: bytes) -> int:
+        """Index of the first term >= tbytes."""
+        return bisect_left(self.terms, tbytes)
+
+    def term_info(self, i: int) -> TermInfo:
+        """The statistics W3TermInfo.from_bytes would give for term i."""
+        a = self.arrays
+        start, end = int(self._starts[i]), int(self._starts[i + 1])
+        return TermInfo(
+            weight=float(a["term_weight"][i]),
+            df=end - start,
+            minlength=int(CODE_LENGTHS[a["term_min_length"][i]]),
+            maxlength=int(CODE_LENGTHS[a["term_max_length"][i]]),
+            maxweight=float(a["term_max_weight"][i]),
+            minid=int(a["docnums"][start]),
+            maxid=int(a["docnums"][end - 1]),
+        )
+
+    def term_arrays(self, i: int) -> TermArrays:
+        a = self.arrays
+        start, end = int(self._starts[i]), int(self._starts[i + 1])
+        first_block, end_block = int(a["block_term_starts"][i]), int(a["block_term_starts"][i + 1])
+        positions = None
+        if self.kind == POSITIONS:
+            positions = a["positions"][int(a["position_term_starts"][i]):int(a["position_term_starts"][i + 1])]
+        return TermArrays(
+            self.kind, a["docnums"][start:end], a["weights"][start:end], a["freqs"][start:end], positions,
+            a["block_max_weight"][first_block:end_block], a["block_min_length"][first_block:end_block],
+            a["block_max_length"][first_block:end_block],
+        )
+
+
+class ArrayTermsReader(base.TermsReader):
+    def __init__(self, storage, segment, filename: str) -> None:
+        self._file = open_array_file(storage, filename)
+        self._fieldnames = sorted(self._file.fields)  # Whoosh lists fields in name order, as W3 writes them
+        self._tables: dict[str, FieldTable] = {}
+
+    def _table(self, fieldname: str) -> FieldTable | None:
+        table = self._tables.get(fieldname)
+        if table is None and fieldname in self._file.fields:
+            table = self._tables[fieldname] = FieldTable(self._file.kind(fieldname), self._file.arrays(fieldname))
+        return table
+
+    def _find(self, fieldname: str, tbytes: bytes) -> tuple[FieldTable, int]:
+        table = self._table(fieldname)
+        i = None if table is None else table.index.get(tbytes)
+        if i is None:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+        return table, i
+
+    def __contains__(self, term) -> bool:
+        fieldname, tbytes = term
+        table = self._table(fieldname)
+        return table is not None and tbytes in table.index
+
+    def indexed_field_names(self):
+        return list(self._fieldnames)
+
+    def cursor(self, fieldname, fieldobj):
+        table = self._table(fieldname)
+        return base.EmptyCursor() if table is None else ArrayFieldCursor(table, fieldobj)
+
+    def _items_from(self, fieldname: str | None, prefix: bytes):
+        """(fieldname, table, term index) from `prefix` in `fieldname` through every later field, the order
+        of W3's term index (its key is field number + term)."""
+        if fieldname is None:
+            first, start = 0, 0
+        elif fieldname in self._file.fields:
+            first = self._fieldnames.index(fieldname)
+            start = self._table(fieldname).lower_bound(prefix)
+        else:
+            return
+        for name in self._fieldnames[first:]:
+            table = self._table(name)
+            for i in range(start, len(table.terms)):
+                yield name, table, i
+            start = 0
+
+    def terms(self):
+        return ((name, table.terms[i]) for name, table, i in self._items_from(None, b""))
+
+    def terms_from(self, fieldname, prefix):
+        return ((name, table.terms[i]) for name, table, i in self._items_from(fieldname, prefix))
+
+    def items(self):
+        return (((name, table.terms[i]), table.term_info(i)) for name, table, i in self._items_from(None, b""))
+
+    def items_from(self, fieldname, prefix):
+        return (((name, table.terms[i]), table.term_info(i)) for name, table, i in self._items_from(fieldname, prefix))
+
+    def term_info(self, fieldname, tbytes):
+        table, i = self._find(fieldname, tbytes)
+        return table.term_info(i)
+
+    def frequency(self, fieldname, tbytes):
+        try:
+            table, i = self._find(fieldname, tbytes)
+        except TermNotFound:
+            raise KeyError((fieldname, tbytes)) from None  # SegmentReader answers 0 on KeyError
+        return float(table.arrays["term_weight"][i])
+
+    def doc_frequency(self, fieldname, tbytes):
+        try:
+            table, i = self._find(fieldname, tbytes)
+        except TermNotFound:
+            raise KeyError((fieldname, tbytes)) from None
+        return int(table.arrays["term_starts"][i + 1] - table.arrays["term_starts"][i])
+
+    def matcher(self, fieldname, tbytes, format_, scorer=None):
+        table, i = self._find(fieldname, tbytes)
+        return ArrayMatcher(table.term_arrays(i), format_, term=(fieldname, tbytes), scorer=scorer)
+
+    def close(self):
+        self._tables.clear()
+        self._file.close()
+
+
+class ArrayFieldCursor(base.FieldCursor):
+    """Walks one field's sorted terms (W3FieldCursor semantics: starts on the first term)."""
+
+    def __init__(self, table: FieldTable, fieldobj) -> None:
+        self._table = table
+        self._fieldobj = fieldobj
+        self._i = 0
+
+    def first(self):
+        self._i = 0
+        return self.text()
+
+    def find(self, term):
+        if not isinstance(term, bytes):
+            term = self._fieldobj.to_bytes(term)
+        self._i = self._table.lower_bound(term)
+        return self.text()
+
+    def next(self):
+        if self.is_valid():
+            self._i += 1
+        return self.text()
+
+    def text(self):
+        return self._fieldobj.from_bytes(self._table.terms[self._i]) if self.is_valid() else None
+
+    def term_info(self):
+        return self._table.term_info(self._i) if self.is_valid() else None
+
+    def is_valid(self) -> bool:
+        return self._i < len(self._table.terms)
