@@ -25,11 +25,8 @@ Positions (any field_boost), without term vectors or separate spelling: others r
 from __future__ import annotations
 
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
-from whoosh.filedb.compound import CompoundStorage
-from shutil import copyfileobj
 
 from indexer.array_field_writer import ArrayFieldWriter
-from indexer.array_file import ALIGNMENT
 from indexer.array_matcher import ArrayMatcher
 from indexer.array_postings import FieldPostings
 from indexer.array_terms_reader import ArrayTermsReader
@@ -49,30 +46,16 @@ class ArrayCodec(W3Codec):
         return ArrayFieldWriter(segment.create_file(storage, self.ARRAYS_EXT))
 
     def terms_reader(self, storage, segment):
-        return ArrayTermsReader(storage, segment, segment.make_filename(self.ARRAYS_EXT))
+        return ArrayTermsReader(storage, segment.make_filename(self.ARRAYS_EXT))
 
     def new_segment(self, storage, indexname):
         return ArraySegment(self, indexname)
 
 
 class ArraySegment(W3Segment):
-    """A W3 segment whose compound file starts every member file on an 8-byte boundary, so the arrays
-    read out of an mmapped compound file are aligned."""
+    """A W3 segment that is never assembled into a compound file: Whoosh's compound reader copies each
+    member file into a BytesIO when it is opened, which would copy every posting array of the segment;
+    as separate files they are memory-mapped instead (and commit skips copying the segment once more)."""
 
-    def create_compound_file(self, storage):
-        names = self.list_files(storage)
-        assert not any(name.endswith(self.COMPOUND_EXT) for name in names)
-        dbfile = self.create_file(storage, self.COMPOUND_EXT)
-        dbfile.write_long(0)  # directory position and length, filled in by write_dir
-        dbfile.write_int(0)
-        directory = {}
-        for name in names:
-            dbfile.write(b"\x00" * (-dbfile.tell() % ALIGNMENT))
-            directory[name] = {"offset": dbfile.tell(), "length": storage.file_length(name),
-                               "modified": storage.file_modified(name)}
-            with storage.open_file(name) as member:
-                copyfileobj(member, dbfile)
-        CompoundStorage.write_dir(dbfile, 0, directory)
-        for name in names:
-            storage.delete_file(name)
-        self.compound = True
+    def should_assemble(self):
+        return False

@@ -1,7 +1,7 @@
 """The array codec's terms reader: Whoosh's lexicon, term info and matcher API over one segment's array file.
 
-Terms are kept as one byte blob per field; the sorted term list and the term -> index dict are built on
-first use of a field, so opening a segment reads only the file's small header.
+Terms are kept as one byte blob per field, split into the sorted term list on first use of the field (one
+C-level `bytes.split`), so opening a segment reads only the file's small header.
 """
 from __future__ import annotations
 
@@ -27,16 +27,22 @@ class FieldTable:
     @cached_property
     def terms(self) -> list[bytes]:
         blob = self.arrays["term_bytes"].tobytes()
+        separator = self.arrays.get("term_separator")
+        if separator is not None and len(separator):
+            return blob.split(separator.tobytes())[:-1]  # every term ends with the separator
         offsets = self.arrays["term_offsets"].tolist()
         return [blob[a:b] for a, b in zip(offsets, offsets[1:])]
-
-    @cached_property
-    def index(self) -> dict[bytes, int]:
-        return {term: i for i, term in enumerate(self.terms)}
 
     def lower_bound(self, tbytes: bytes) -> int:
         """Index of the first term >= tbytes."""
         return bisect_left(self.terms, tbytes)
+
+    def find(self, tbytes: bytes) -> int | None:
+        """Index of `tbytes`, or None. A bisection of the sorted list: building a dict as well would double
+        the first-use cost of a big field for a saving of about a microsecond a lookup."""
+        terms = self.terms
+        i = bisect_left(terms, tbytes)
+        return i if i < len(terms) and terms[i] == tbytes else None
 
     def term_info(self, i: int) -> TermInfo:
         """The statistics W3TermInfo.from_bytes would give for term i."""
@@ -67,7 +73,7 @@ class FieldTable:
 
 
 class ArrayTermsReader(base.TermsReader):
-    def __init__(self, storage, segment, filename: str) -> None:
+    def __init__(self, storage, filename: str) -> None:
         self._file = open_array_file(storage, filename)
         self._fieldnames = sorted(self._file.fields)  # Whoosh lists fields in name order, as W3 writes them
         self._tables: dict[str, FieldTable] = {}
@@ -80,7 +86,7 @@ class ArrayTermsReader(base.TermsReader):
 
     def _find(self, fieldname: str, tbytes: bytes) -> tuple[FieldTable, int]:
         table = self._table(fieldname)
-        i = None if table is None else table.index.get(tbytes)
+        i = None if table is None else table.find(tbytes)
         if i is None:
             raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
         return table, i
@@ -88,7 +94,7 @@ class ArrayTermsReader(base.TermsReader):
     def __contains__(self, term) -> bool:
         fieldname, tbytes = term
         table = self._table(fieldname)
-        return table is not None and tbytes in table.index
+        return table is not None and table.find(tbytes) is not None
 
     def indexed_field_names(self):
         return list(self._fieldnames)
