@@ -15,6 +15,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import clean_files
 
+from indexer.array_codec import ArrayCodec
 from indexer.article import Article
 from indexer.build_summary import BuildSummary, Skip
 from indexer.bulk_segment_writer import BulkSegmentWriter
@@ -51,6 +52,12 @@ class StrictModeFailure(RuntimeError):
 
 def _fresh_writer(index):
     return BulkSegmentWriter(index)
+
+
+def _incremental_writer(index):
+    """The writer of `add` and `delete`: stock Whoosh with the array codec, so every segment of an index,
+    fresh or merged, keeps its postings in one format."""
+    return index.writer(codec=ArrayCodec())
 
 
 def build_index_dir(
@@ -258,7 +265,7 @@ def add_articles(
                 continue
             batch[item.id] = item  # a later record of the same id in one batch wins
         index = open_generation(root, pointer, writable=True)
-        writer = index.writer()
+        writer = _incremental_writer(index)
         try:
             with writer.searcher() as searcher:
                 body_owner = {
@@ -293,7 +300,7 @@ def delete_documents(ids: Iterable[str], root: str | Path) -> BuildSummary:
     with writer_lock(root):
         pointer = read_live_pointer(root)
         remove_unreferenced(root, pointer)
-        writer = open_generation(root, pointer, writable=True).writer()
+        writer = _incremental_writer(open_generation(root, pointer, writable=True))
         try:
             for doc_id in dict.fromkeys(ids):
                 if writer.delete_by_term("id", doc_id):

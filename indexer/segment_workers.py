@@ -1,15 +1,17 @@
 """Parallel fresh builds: worker processes each write their own segments of one new Whoosh index.
 
-The parent reads and cleans the sources and deals documents out in batches; each worker analyzes and writes
-with `BulkSegmentWriter` and hands back its finished segments; the parent then writes the index's table of
-contents listing them all. Workers are spawned (not forked), so they inherit no file descriptors such as
+The parent reads and cleans the sources and deals articles out in batches (as plain tuples, the cheapest
+thing to pickle); each worker turns them into fields, analyzes and writes with `BulkSegmentWriter` and hands
+back its finished segments; the parent then writes the index's table of contents listing them all. Workers are spawned (not forked), so they inherit no file descriptors such as
 the writer lock, and they die with the parent: the kernel kills them (Linux's parent-death signal), and
 elsewhere they notice between batches.
 """
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import ctypes.util
+import gc
 import multiprocessing
 import queue
 import shutil
@@ -26,8 +28,9 @@ from indexer.article import Article
 from indexer.bulk_segment_writer import BulkSegmentWriter
 from indexer.schema import document_fields
 
-BATCH_SIZE = 100  # documents per message: large enough to amortize pickling, small enough to balance load
+BATCH_SIZE = 250  # articles per message: large enough to amortize pickling, small enough to balance load
 INBOX_BATCHES = 4  # batches queued per worker: bounds the parent's lead (and memory)
+ARTICLE_FIELDS = tuple(field.name for field in dataclasses.fields(Article))  # an article travels as this tuple
 RESULT_POLL_SECONDS = 1.0
 
 
@@ -71,23 +74,34 @@ def _next_batch(inbox):
             continue
 
 
+def _as_tuple(article: Article) -> tuple:
+    return tuple(getattr(article, name) for name in ARTICLE_FIELDS)
+
+
 def _write_segments(directory: str, inbox, outbox, docs_per_segment: int) -> None:
-    """Worker body: add every batch from `inbox` until None, then report the segments written."""
+    """Worker body: add every batch from `inbox` until None, then report the segments written.
+
+    The cyclic garbage collector is off while documents are added: the writer's vocabulary and buffers are
+    hundreds of thousands of long-lived objects that each full collection would walk again, for nothing
+    (indexing makes no reference cycles); it runs once per finished segment instead.
+    """
     _die_with_parent()
+    gc.disable()
     try:
         ix = whoosh_index.open_dir(directory)
         segments = []
         writer = None
         in_segment = 0
         while (batch := _next_batch(inbox)) is not None:
-            for fields in batch:
+            for values in batch:
                 if writer is None:
                     writer = BulkSegmentWriter(ix, _lk=False)
-                writer.add_document(**fields)
+                writer.add_document(**document_fields(Article(*values)))
                 in_segment += 1
                 if in_segment == docs_per_segment:
                     segments.append(_finish_segment(writer))
                     writer, in_segment = None, 0
+                    gc.collect()
         if writer is not None:
             segments.append(_finish_segment(writer))
         outbox.put(("ok", segments))
@@ -120,10 +134,10 @@ def build_in_workers(
         worker.start()
     try:
         written = 0
-        batch: list[dict] = []
+        batch: list[tuple] = []
         turn = 0
         for article in articles:
-            batch.append(document_fields(article))
+            batch.append(_as_tuple(article))
             written += 1
             if len(batch) == BATCH_SIZE:
                 _deliver(inboxes[turn], batch, workers, outbox)

@@ -162,13 +162,14 @@ def test_rebuild_killed_with_sigkill_leaves_live_index_and_next_run_cleans_up(tm
     reader.close()
 
 
-def test_parallel_build_holds_the_same_documents_as_a_serial_one(tmp_path):
+def test_parallel_build_holds_the_same_documents_as_a_serial_one(tmp_path, monkeypatch):
     from indexer.build import build_index_dir
     from indexer.sources import read_sources
     from whoosh import index
     from whoosh.qparser import QueryParser
 
     articles = [item for item in read_sources([SAMPLE]) if not hasattr(item, "reason")][:120]
+    monkeypatch.setattr("indexer.segment_workers.BATCH_SIZE", 50)  # so that both workers get documents
     assert build_index_dir(articles, tmp_path / "serial") == 120
     assert build_index_dir(articles, tmp_path / "parallel", procs=2) == 120
     assert not (tmp_path / "parallel" / "MAIN.tmp").exists()  # the workers' shared temp storage is gone
