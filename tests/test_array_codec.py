@@ -12,7 +12,8 @@ from whoosh import index, query
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.filedb import filestore
+from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from indexer.array_codec import ArrayCodec, ArrayMatcher, FieldPostings
@@ -23,6 +24,15 @@ from indexer.sources import read_sources
 SAMPLE = Path(__file__).resolve().parent.parent / "index_data" / "sample"
 LATIN = ["The minister's visit to Washington was postponed", "Oil prices rose; OPEC met in Vienna",
          "Football: the final ended 2-1 after extra time"]
+
+
+class RamStorage(filestore.RamStorage):
+    """RamStorage whose writers keep their temporary files in memory too: the stock one puts them in
+    /tmp/<indexname>.tmp, one folder shared by every process, which concurrent test runs delete under
+    each other."""
+
+    def temp_storage(self, name=None):
+        return filestore.RamStorage()
 
 
 def production_docs(limit: int = 40, body_chars: int | None = None) -> list[dict]:
