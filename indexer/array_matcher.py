@@ -35,7 +35,7 @@ class TermArrays:
         """Offsets of each posting's positions in `positions` (len df+1), computed once per term."""
         if self._position_starts is None:
             starts = np.zeros(len(self.freqs) + 1, dtype=np.int64)
-            np.cumsum(self.freqs, out=starts[1:])
+            np.cumsum(self.freqs.astype(np.int64), out=starts[1:])
             self._position_starts = starts
         return self._position_starts
 
