@@ -2,7 +2,9 @@
 
 Whoosh stays the index of record; this view only copies what ranking needs into arrays, once per reader,
 so that scoring a query is a few vectorized operations instead of a Python loop over every posting.
-Postings of frequent terms are kept in a bounded LRU cache because word frequencies are Zipfian.
+Postings come from `segment_postings` (zero-copy views for array-codec segments); per-term score vectors,
+and postings that had to be walked through another codec, are kept in a bounded LRU cache because word
+frequencies are Zipfian.
 """
 from __future__ import annotations
 
@@ -15,10 +17,12 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.columns import NumericColumn
 from whoosh.util.numeric import byte_to_length
 
+from indexer.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, has_arrays, posting_arrays, segment_matcher
+
 POSTINGS_CACHE_ENTRIES = 8_000_000  # postings and score entries kept per reader (about 100 MB of arrays)
 KEYWORD_FIELDS = ("source", "category")
-EMPTY_IDS = np.zeros(0, dtype=np.int64)
-EMPTY_TFS = np.zeros(0, dtype=np.float32)
+EMPTY_IDS = EMPTY_DOCNUMS
+EMPTY_TFS = EMPTY_WEIGHTS
 
 _views: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _views_lock = threading.Lock()
@@ -40,6 +44,7 @@ class CorpusView:
         self.reader = reader
         self.size = reader.doc_count_all()  # docnums run 0..size-1, deleted ones included
         self.live = _live_mask(reader, self.size)
+        self._leaves = [(leaf, offset, leaf.has_deletions()) for leaf, offset in reader.leaf_readers()]
         self.doc_count = int(self.live.sum())
         self._lengths: dict[str, np.ndarray] = {}
         self._norms: dict[tuple[str, float], np.ndarray] = {}
@@ -98,15 +103,20 @@ class CorpusView:
     # --- postings --------------------------------------------------------------------------------
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, term frequencies) of `term` in `field`, live documents only."""
+        """(docnums, term frequencies) of `term` in `field`, live documents only.
+
+        Array-codec segments hand their postings over as views, so only postings that had to be walked
+        through another codec's matcher are worth a place in the cache.
+        """
         key = (field, term)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        ids, tfs = self._read_postings(field, term)
-        self._remember(key, (ids, tfs))
+        ids, tfs, walked = self._read_postings(field, term)
+        if walked:
+            self._remember(key, (ids, tfs))
         return ids, tfs
 
     def shared_term(self, key: tuple, compute) -> tuple[np.ndarray, np.ndarray]:
@@ -133,28 +143,29 @@ class CorpusView:
     def doc_frequency(self, field: str, term: str) -> int:
         return len(self.postings(field, term)[0])
 
-    def _read_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    def _read_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray, bool]:
+        """The live postings of every segment, and whether any segment had to be walked posting by posting."""
         if field not in self.reader.schema:
-            return EMPTY_IDS, EMPTY_TFS
-        id_parts, tf_parts = [], []
-        for leaf, offset in self.reader.leaf_readers():
-            try:
-                if (field, term) not in leaf:
-                    continue
-                matcher = leaf.postings(field, term)
-            except Exception:  # noqa: BLE001 - a term Whoosh cannot read is a term that does not match
+            return EMPTY_IDS, EMPTY_TFS, False
+        id_parts, tf_parts, walked = [], [], False
+        for leaf, offset, deletions in self._leaves:
+            matcher = segment_matcher(leaf, field, term)
+            if matcher is None:
                 continue
-            ids, tfs = _matcher_arrays(matcher)
-            id_parts.append(ids + offset)
+            walked = walked or not has_arrays(matcher)
+            ids, tfs = posting_arrays(matcher)
+            if offset:
+                ids = ids + np.int32(offset)
+            if deletions:
+                keep = self.live[ids]
+                ids, tfs = ids[keep], tfs[keep]
+            id_parts.append(ids)
             tf_parts.append(tfs)
         if not id_parts:
-            return EMPTY_IDS, EMPTY_TFS
-        ids = np.concatenate(id_parts)
-        tfs = np.concatenate(tf_parts)
-        keep = self.live[ids]
-        if not keep.all():
-            ids, tfs = ids[keep], tfs[keep]
-        return ids, tfs
+            return EMPTY_IDS, EMPTY_TFS, walked
+        if len(id_parts) == 1:
+            return id_parts[0], tf_parts[0], walked
+        return np.concatenate(id_parts), np.concatenate(tf_parts), walked
 
     # --- keyword facets and filters --------------------------------------------------------------
 
@@ -238,41 +249,3 @@ def _fixed_width(reader, dtype: np.dtype, count: int) -> np.ndarray:
 
 
 _BYTE_LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float32)
-
-
-def _matcher_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Read a posting list block by block where the codec allows it, else posting by posting.
-
-    Whoosh 3 blocks hold delta-encoded ids and a weight array (or one weight for the whole block);
-    decoding them with numpy instead of Whoosh's per-posting generators is what makes a cold term cheap.
-    """
-    if not all(hasattr(matcher, name) for name in ("_read_data", "_next_block", "_blocklength", "_byteids")):
-        return _generic_arrays(matcher)
-    id_blocks, tf_blocks = [], []
-    while matcher.is_active():
-        matcher._read_data()
-        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
-        ids = np.asarray(raw_ids, dtype=np.int64)
-        id_blocks.append(ids if matcher._byteids else np.cumsum(ids))
-        if raw_weights is None or isinstance(raw_weights, float):
-            tf_blocks.append(np.full(len(ids), 1.0 if raw_weights is None else raw_weights, dtype=np.float32))
-        else:
-            tf_blocks.append(np.asarray(raw_weights, dtype=np.float32))
-        matcher._next_block()
-    if not id_blocks:
-        return EMPTY_IDS, EMPTY_TFS
-    return np.concatenate(id_blocks), np.concatenate(tf_blocks)
-
-
-def _generic_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
-    pairs = [(docnum, matcher.weight()) for docnum in _each_id(matcher)]
-    if not pairs:
-        return EMPTY_IDS, EMPTY_TFS
-    ids, tfs = zip(*pairs)
-    return np.asarray(ids, dtype=np.int64), np.asarray(tfs, dtype=np.float32)
-
-
-def _each_id(matcher):
-    while matcher.is_active():
-        yield matcher.id()
-        matcher.next()

@@ -1,12 +1,20 @@
-"""The numpy view of a reader: bulk-read live mask, lengths, dates and postings equal Whoosh's own answers."""
+"""The numpy view of a reader: bulk-read live mask, lengths, dates and postings equal Whoosh's own answers,
+and the array codec's zero-copy path ranks exactly like the matcher walk used for other codecs."""
 from datetime import datetime
 
 import numpy as np
+import pytest
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import RamStorage
+from whoosh.writing import SegmentWriter
 
+from indexer.array_codec import ArrayCodec
 from indexer.article import Article
 from indexer.corpus_view import CorpusView
+from indexer.phrase_match import phrase_hits
+from indexer.ranking import Filters, rank
 from indexer.schema import build_schema, document_fields
+from indexer.segment_postings import has_arrays, segment_matcher
 
 # market news, each a different length; two segments, one of them with a deletion
 FIRST = [Article(f"a{i}", title="سوق" + " الأسهم" * i, body=" ".join(["ارتفاع", "الأسعار"] * (i + 1)),
@@ -15,22 +23,26 @@ SECOND = [Article(f"b{i}", title="النفط", body="النفط الخام " * (
                   published=datetime(2019, 2, i + 1)) for i in range(9)]
 
 
-def two_segment_index():
+CODECS = {"w3": W3Codec, "array": ArrayCodec}
+
+
+def two_segment_index(codec: str = "w3", batches=(FIRST, SECOND), deleted=("a4", "b2")):
     ix = RamStorage().create_index(build_schema("arabic"))
-    for batch in (FIRST, SECOND):
-        with ix.writer() as writer:
-            writer.merge = False  # keep one segment per batch
-            for article in batch:
-                writer.add_document(**document_fields(article))
-    with ix.writer() as writer:
-        writer.merge = False
-        writer.delete_by_term("id", "a4")
-        writer.delete_by_term("id", "b2")
+    for batch in batches:
+        writer = SegmentWriter(ix, codec=CODECS[codec]())
+        for article in batch:
+            writer.add_document(**document_fields(article))
+        writer.commit(merge=False)  # keep one segment per batch
+    writer = SegmentWriter(ix, codec=CODECS[codec]())
+    for doc_id in deleted:
+        writer.delete_by_term("id", doc_id)
+    writer.commit(merge=False)
     return ix
 
 
-def test_live_mask_lengths_and_dates_match_the_per_document_api():
-    ix = two_segment_index()
+@pytest.mark.parametrize("codec", CODECS)
+def test_live_mask_lengths_and_dates_match_the_per_document_api(codec):
+    ix = two_segment_index(codec)
     with ix.reader() as reader:
         assert len(reader.leaf_readers()) == 2 and reader.has_deletions()
         view = CorpusView(reader)
@@ -47,8 +59,9 @@ def test_live_mask_lengths_and_dates_match_the_per_document_api():
         assert sorted(dated, key=lambda d: (published[d], d)) == sorted(dated, key=lambda d: (stored[d], d))
 
 
-def test_postings_skip_deleted_documents_and_carry_frequencies():
-    ix = two_segment_index()
+@pytest.mark.parametrize("codec", CODECS)
+def test_postings_skip_deleted_documents_and_carry_frequencies(codec):
+    ix = two_segment_index(codec)
     with ix.reader() as reader:
         view = CorpusView(reader)
         ids, tfs = view.postings("body", "نفط")
@@ -62,3 +75,57 @@ def _whoosh_postings(reader, field, term):
     while matcher.is_active():
         yield matcher.id(), matcher.weight()
         matcher.next()
+
+
+# news snippets about oil, markets and a ministerial visit, with repeated words so that phrases and
+# frequencies vary; spread over three segments with deletions in two of them
+NEWS = [
+    "ارتفعت أسعار النفط الخام في الأسواق العالمية اليوم",
+    "وزير الدفاع يؤجل زيارته إلى واشنطن والزيارة كانت مقررة الأسبوع المقبل",
+    "أسعار النفط تتراجع بعد ارتفاع أسعار الذهب في الأسواق",
+    "الأسواق العالمية تترقب قرار أوبك بشأن إنتاج النفط الخام",
+    "زيارة وزير الخارجية إلى القاهرة وزيارة أخرى إلى عمان",
+    "النفط النفط الخام الخام أسعار النفط الخام ترتفع",
+]
+ARTICLES = [Article(f"n{i}", title=NEWS[(i * 5) % len(NEWS)][:30], body=" ".join(NEWS[j % len(NEWS)] for j in range(i, i + 1 + i % 4)),
+                    source=("BBC", "CNN", "France24")[i % 3], category=("economy", "politics")[i % 2],
+                    published=datetime(2018, 1 + i % 12, 1 + i % 27)) for i in range(36)]
+QUERIES = [
+    "النفط الخام", "أسعار النفط", '"النفط الخام"', '"أسعار الذهب" الأسواق', "زيارة وزير", "-النفط الأسواق",
+    "title:النفط", "source:BBC أسعار", "النفط OR الذهب", "(النفط AND الأسواق) OR زيارة", "أسع*", '"وزير الدفاع"',
+    '"الخام الخام" النفط', "",
+]
+
+
+def _ranked(ix, text, **kwargs):
+    with ix.searcher() as searcher:
+        result = rank(searcher, text, limit=100, **kwargs)
+        return result.total, result.docnums, result.scores, result.matched.tolist()
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_array_codec_and_matcher_walk_rank_identically(text):
+    batches, deleted = (ARTICLES[:14], ARTICLES[14:25], ARTICLES[25:]), ("n3", "n20", "n21")
+    walked, arrays = (two_segment_index(codec, batches, deleted) for codec in ("w3", "array"))
+    with arrays.reader() as reader:  # the array path really is taken, for every segment
+        assert all(has_arrays(segment_matcher(leaf, "body", "نفط")) for leaf, _ in reader.leaf_readers())
+    for kwargs in ({}, {"filters": Filters(categories=("economy",))}, {"sort": "date"}):
+        assert _ranked(walked, text, **kwargs) == _ranked(arrays, text, **kwargs)
+
+
+def test_phrase_hits_agree_between_codecs_for_every_candidate():
+    batches, deleted = (ARTICLES[:20], ARTICLES[20:]), ("n7",)
+    walked, arrays = (two_segment_index(codec, batches, deleted) for codec in ("w3", "array"))
+    candidates = np.array([30, 2, 17, 5, 0, 33, 21, 8, 12, 25, 35, 1], dtype=np.int64)  # unsorted, both segments
+    for terms in (["نفط", "خام"], ["خام", "خام"], ["اسعار", "نفط", "خام"], ["زيارة", "وزير"], ["وزير", "دفاع"]):
+        with walked.reader() as a, arrays.reader() as b:
+            hits = phrase_hits(a, "body", terms, candidates)
+            assert hits.tolist() == phrase_hits(b, "body", terms, candidates).tolist()
+            assert hits.tolist() == [_holds_phrase(a, d, terms) for d in candidates.tolist()], terms
+
+
+def _holds_phrase(reader, docnum, terms):
+    """The phrase by definition: the analyzed body's terms contain `terms` consecutively."""
+    body = reader.stored_fields(docnum)["body"]
+    tokens = [t.text for t in reader.schema["body"].analyzer(body)]
+    return any(tokens[i:i + len(terms)] == terms for i in range(len(tokens)))
