@@ -1,11 +1,13 @@
 """The production Arabic analyzer as one loop: tokenizer, normalizer, stopwords and stemmer fused.
 
 It yields exactly what `ArabicTokenizer() | ArabicNormalizeFilter() | StopFilter(...) |
-ArabicStemFilter()` yields (a property test checks this), several times faster: one compiled regex
-finds the words, one Token object is reused, and a memo maps each distinct word to its indexed
-term, because word frequencies are Zipfian.
+ArabicStemFilter()` yields (a property test checks this), several times faster: one Token object is
+reused, and memos map each distinct word to its analysis and each distinct whitespace-separated chunk
+to its words' indexed terms, because word frequencies are Zipfian.
 """
 from __future__ import annotations
+
+from itertools import chain
 
 from whoosh.analysis import Analyzer, Token
 
@@ -14,9 +16,8 @@ from analyzers.stem import stem
 from analyzers.stopwords import ARABIC_STOPWORDS
 from analyzers.tokenizer import WORD_PATTERN
 
-_MEMO_LIMIT = 1_000_000  # distinct words kept before a memo is cleared (bounds memory)
+_MEMO_LIMIT = 1_000_000  # distinct words (or chunks) kept before a memo is cleared (bounds memory)
 _entries: dict[str, tuple[str, str, bool]] = {}  # word as written -> (normalized, stem, is stopword)
-_terms: dict[str, str] = {}  # word as written -> indexed term, "" when the word is not indexed
 
 
 def analyze_word(word: str) -> tuple[str, str, bool]:
@@ -33,13 +34,31 @@ def analyze_word(word: str) -> tuple[str, str, bool]:
 
 def indexed_term(word: str) -> str:
     """The term a word is indexed under, or "" for a stopword or a word that normalizes away."""
-    term = _terms.get(word)
-    if term is None:
-        if len(_terms) >= _MEMO_LIMIT:
-            _terms.clear()
-        normalized, stemmed, stopped = analyze_word(word)
-        term = _terms[word] = "" if stopped or not normalized else stemmed
-    return term
+    normalized, stemmed, stopped = analyze_word(word)
+    return "" if stopped or not normalized else stemmed
+
+
+_find_words = WORD_PATTERN.findall
+
+
+class _ChunkTerms(dict):
+    """Chunk as written (what `str.split()` cuts) -> the indexed terms of its words, "" for a word not indexed.
+
+    No word of `WORD_PATTERN` holds a whitespace character, so a text's words are its chunks' words in
+    order: the indexing path splits with `str.split` and looks each chunk up from C, and runs the
+    regex only on a chunk it has not seen. Most chunks are one word (`isalnum`), and chunks repeat, with
+    their punctuation, as words do.
+    """
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+        words = (chunk,) if chunk.isalnum() else _find_words(chunk)
+        terms = self[chunk] = tuple(map(indexed_term, words))
+        return terms
+
+
+_chunk_terms = _ChunkTerms()
 
 
 class FusedArabicAnalyzer(Analyzer):
@@ -62,12 +81,9 @@ class FusedArabicAnalyzer(Analyzer):
     def _terms_only(t, value, positions, start_pos):
         """The indexing path: terms and positions only (what a Positions-format field asks for).
 
-        The memo lookups run in C (`map`); Python only touches the words it yields.
+        The memo lookups run in C (`map`, `chain`); Python only touches the terms it yields.
         """
-        words = WORD_PATTERN.findall(value)
-        terms = list(map(_terms.get, words))
-        if None in terms:  # words not seen before: analyze them once
-            terms = [indexed_term(word) if term is None else term for term, word in zip(terms, words)]
+        terms = list(chain.from_iterable(map(_chunk_terms.__getitem__, value.split())))
         if not positions:
             for term in filter(None, terms):
                 t.text = term

@@ -7,7 +7,6 @@ frequencies from a news corpus that is not one of the evaluation sets, which rea
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from importlib import resources
 
 from analyzers.stopwords import ARABIC_STOPWORDS
@@ -63,6 +62,12 @@ FEMININE_PAST = "ت"  # قالت / قال ("she said" / "he said")
 # Years carry their calendar's letter: 1994م (Gregorian), 1440هـ (Hijri; the tatweel is normalized away).
 CALENDAR_SUFFIXES = ("م", "ه")
 
+# The affix tables as sets, tried longest first: the same as trying each table in its order, because
+# no affix of a table starts (prefixes) or ends (suffixes) another of the same table (a test checks it).
+_ARTICLES, _PRONOUNS, _INFLECTIONS = frozenset(ARTICLE_PREFIXES), frozenset(PRONOUN_SUFFIXES), frozenset(INFLECTION_SUFFIXES)
+_ARTICLE_LENGTHS, _PRONOUN_LENGTHS, _INFLECTION_LENGTHS = (
+    sorted({len(affix) for affix in table}, reverse=True) for table in (ARTICLE_PREFIXES, PRONOUN_SUFFIXES, INFLECTION_SUFFIXES))
+
 MIN_ARTICLE_STEM = 2  # al- leaves at least 2 letters (الحج)
 MIN_PROCLITIC_WORD = 4  # a one-letter proclitic needs a word of 4+ letters: it leaves 3, a full root
 MIN_PRONOUN_STEM = 2  # pronouns leave at least 2 letters (فمه is too rare to matter)
@@ -72,31 +77,40 @@ MIN_INFLECTION_STEM = 3  # -ان/-ين/-ات on a 2-letter rest is almost always
 VETO_MIN_COUNT = 5
 VETO_RATIO = 0.2
 
-_counts: dict[str, int] | None = None
-
-
-def _load_counts() -> dict[str, int]:
+def _load_frequencies() -> dict[str, int]:
+    """word -> its count bare plus its count with the article, merged once so that each question the
+    stemmer asks is one dict lookup."""
     counts = {}
     text = resources.files("analyzers").joinpath("word_counts.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             word, _, n = line.partition("\t")
             counts[word] = int(n)
-    return counts
+    frequencies = dict(counts)
+    for word, n in counts.items():
+        if word.startswith("ال"):
+            frequencies[word[2:]] = frequencies.get(word[2:], 0) + n
+    return frequencies
+
+
+def _load_on_first_use(word: str, default: int = 0) -> int:
+    global _frequency
+    _frequency = _load_frequencies().get
+    return _frequency(word, default)
+
+
+_frequency = _load_on_first_use  # becomes the frequency table's `get` once the table is loaded
 
 
 def word_frequency(word: str) -> int:
     """How often `word` occurs as a word, bare or with the article, in the bundled news counts."""
-    global _counts
-    if _counts is None:
-        _counts = _load_counts()
-    return _counts.get(word, 0) + _counts.get("ال" + word, 0)
+    return _frequency(word, 0)
 
 
 def _is_rarer_form(rest: str, word: str) -> bool:
     """True when `word` is common and `rest` (it minus an affix) is much rarer: the affix is stem letters."""
-    count = word_frequency(word)
-    return count >= VETO_MIN_COUNT and word_frequency(rest) < VETO_RATIO * count
+    count = _frequency(word, 0)
+    return count >= VETO_MIN_COUNT and _frequency(rest, 0) < VETO_RATIO * count
 
 
 def _wa_belongs_to_stem(rest: str, word: str) -> bool:
@@ -110,11 +124,13 @@ def _strip_article(token: str) -> str | None:
     Normalizing made the hamza of إلغاء / ألمانيا a bare alef, so they look like al- + غاء and are
     stripped as such; their article forms (الإلغاء -> الالغاء) lose a second ال to stay equal.
     """
-    for prefix in ARTICLE_PREFIXES:
-        if token.startswith(prefix) and len(token) - len(prefix) >= MIN_ARTICLE_STEM:
-            if prefix.startswith(CONJUNCTIONS) and _wa_belongs_to_stem(token[1:], token):
+    if not token.startswith(ARTICLE_PREFIXES):
+        return None
+    for length in _ARTICLE_LENGTHS:
+        if token[:length] in _ARTICLES and len(token) - length >= MIN_ARTICLE_STEM:
+            if token[0] in CONJUNCTIONS and _wa_belongs_to_stem(token[1:], token):
                 return None  # والد ("father") + ه, not و + ال + ده
-            rest = token[len(prefix):]
+            rest = token[length:]
             if rest.startswith("ال") and len(rest) - 2 >= MIN_ARTICLE_STEM:
                 rest = rest[2:]
             return rest
@@ -128,7 +144,7 @@ def _strip_proclitics(token: str) -> str:
     if token.startswith(CONJUNCTIONS) and len(token) >= MIN_PROCLITIC_WORD and not _wa_belongs_to_stem(token[1:], token):
         token = token[1:]
     if (token.startswith(PREPOSITIONS) and len(token) >= MIN_PROCLITIC_WORD
-            and word_frequency(token[1:]) > word_frequency(token)):
+            and _frequency(token[1:], 0) > _frequency(token, 0)):
         token = token[1:]
         rest = _strip_article(token)  # لألمانيا -> ألمانيا, stemmed like ألمانيا itself
         if rest is not None:
@@ -138,7 +154,7 @@ def _strip_proclitics(token: str) -> str:
 
 def _restore_teh_marbuta(rest: str) -> str:
     """زيارت (from زيارته) -> زيارة, when the counts prefer the ة spelling (not for بيت, وقت)."""
-    if len(rest) >= 3 and rest.endswith("ت") and word_frequency(rest[:-1] + "ة") > word_frequency(rest):
+    if len(rest) >= 3 and rest.endswith("ت") and _frequency(rest[:-1] + "ة", 0) > _frequency(rest, 0):
         return rest[:-1] + "ة"
     return rest
 
@@ -149,21 +165,22 @@ def _repair_final_heh(token: str) -> str:
     Users often type ه for ة (the keys sit together and both look alike at a word's end). Only words
     absent from the counts are repaired, so real pronoun forms (كتابه "his book", عمله) stay as they are.
     """
-    if not token.endswith("ه") or len(token) < 3 or word_frequency(token):
+    if not token.endswith("ه") or len(token) < 3 or _frequency(token, 0):
         return token
     repaired = token[:-1] + "ة"
-    count = word_frequency(repaired)
+    count = _frequency(repaired, 0)
     # ابوه is "his father" (ابو is the commoner word), not ابوة ("fatherhood")
-    return repaired if count >= VETO_MIN_COUNT and count > word_frequency(token[:-1]) else token
+    return repaired if count >= VETO_MIN_COUNT and count > _frequency(token[:-1], 0) else token
 
 
 def _strip_pronoun(token: str) -> str:
     if not token.endswith(PRONOUN_SUFFIXES):
         return token
-    for suffix in PRONOUN_SUFFIXES:
-        if token.endswith(suffix) and len(token) - len(suffix) >= MIN_PRONOUN_STEM:
-            rest = _restore_teh_marbuta(token[: -len(suffix)])
-            if suffix in EVIDENCE_PRONOUNS and (len(rest) < 3 or word_frequency(rest) <= word_frequency(token)):
+    for length in _PRONOUN_LENGTHS:
+        suffix = token[-length:]
+        if suffix in _PRONOUNS and len(token) - length >= MIN_PRONOUN_STEM:
+            rest = _restore_teh_marbuta(token[:-length])
+            if suffix in EVIDENCE_PRONOUNS and (len(rest) < 3 or _frequency(rest, 0) <= _frequency(token, 0)):
                 return token
             return rest
     return token
@@ -172,13 +189,14 @@ def _strip_pronoun(token: str) -> str:
 def _strip_inflection(token: str) -> str:
     if not token.endswith(INFLECTION_SUFFIXES):
         return token
-    for suffix in INFLECTION_SUFFIXES:
-        if token.endswith(suffix) and len(token) - len(suffix) >= MIN_INFLECTION_STEM:
-            rest = token[: -len(suffix)]
+    for length in _INFLECTION_LENGTHS:
+        suffix = token[-length:]
+        if suffix in _INFLECTIONS and len(token) - length >= MIN_INFLECTION_STEM:
+            rest = token[:-length]
             # a nisba's plural (مسيحيين, مسيحيون) is never a name, whatever the counts say
             if suffix in VETOED_INFLECTIONS and not rest.endswith(NISBA) and _is_rarer_form(rest, token):
                 return token  # ايران, لبنان, فلسطين: names, not duals or plurals
-            if suffix == "ات" and word_frequency(rest + "ة") > word_frequency(rest):
+            if suffix == "ات" and _frequency(rest + "ة", 0) > _frequency(rest, 0):
                 return rest + "ة"  # حكومات -> حكومة
             return rest
     return token
@@ -198,10 +216,10 @@ def _strip_tanween_alef(token: str) -> str:
     nisba = rest if rest.endswith(NISBA) else rest + NISBA
     if nisba in ARABIC_STOPWORDS or rest in ARABIC_STOPWORDS:
         return token
-    if word_frequency(nisba) >= VETO_MIN_COUNT:
+    if _frequency(nisba, 0) >= VETO_MIN_COUNT:
         return nisba
-    rest_count = word_frequency(rest)
-    return rest if rest_count >= VETO_MIN_COUNT and rest_count > word_frequency(token) else token
+    rest_count = _frequency(rest, 0)
+    return rest if rest_count >= VETO_MIN_COUNT and rest_count > _frequency(token, 0) else token
 
 
 def _strip_feminine_past(token: str) -> str:
@@ -213,8 +231,8 @@ def _strip_feminine_past(token: str) -> str:
     if not token.endswith(FEMININE_PAST) or len(token) < 4:
         return token
     rest = token[:-1]
-    rest_count = word_frequency(rest)
-    return rest if rest_count >= VETO_MIN_COUNT and rest_count > word_frequency(token) else token
+    rest_count = _frequency(rest, 0)
+    return rest if rest_count >= VETO_MIN_COUNT and rest_count > _frequency(token, 0) else token
 
 
 def _fold_present_prefix(token: str) -> str:
@@ -226,15 +244,15 @@ def _fold_present_prefix(token: str) -> str:
     if not token.startswith(FEMININE_PRESENT) or len(token) < 3:
         return token
     twin = MASCULINE_PRESENT + token[1:]
-    twin_count = word_frequency(twin)
-    return twin if twin_count >= VETO_MIN_COUNT and twin_count >= VETO_RATIO * word_frequency(token) else token
+    twin_count = _frequency(twin, 0)
+    return twin if twin_count >= VETO_MIN_COUNT and twin_count >= VETO_RATIO * _frequency(token, 0) else token
 
 
-@lru_cache(maxsize=1 << 18)
 def stem(token: str) -> str:
     """Return the light stem of one normalized token (see `normalize`).
 
     ة is kept, so a city (مدينة) is not a debtor (مدين) and ة is never mistaken for the pronoun ه.
+    Not memoized here: the analyzer memoizes each word as written (`fused.analyze_word`).
     """
     if token in WHOLE_WORDS:
         return WHOLE_WORDS[token]

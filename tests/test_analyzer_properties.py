@@ -1,18 +1,20 @@
 """Property tests: normalize is idempotent, offsets slice the text, nothing raises, fused == composed."""
 import string
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzers import ANALYZER_NAMES, arabic_analyzer, get_analyzer, normalize
+from analyzers.normalize import _CONTROL_TABLE, _FOLD_TABLE
 from analyzers.registry import composed_arabic_analyzer
 
 ARABIC_LETTERS = [chr(c) for c in range(0x0621, 0x064B)] + list("ٱکیپچگ")
 ARABIC_MARKS = [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u0640", "\u06d6", "\u0654"]
-CONTROLS = ["\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u202b", "\u2067"]
+CONTROLS = ["\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u202b", "\u2067", "\u200b", "\u180e"]
 DIGITS = [chr(c) for c in range(0x0660, 0x066A)] + list("0123456789") + ["\u066b", ".", ","]
 PRESENTATION = [chr(c) for c in (0xFEFB, 0xFDF2, 0xFE91, 0xFB8E, 0xFDFA)]
-PUNCTUATION = list(" \n\t؟?،,.!«»:;()-_#*\"'") + ["\u00a0"]
+PUNCTUATION = list(" \n\t؟?،,.!«»:;()-_#*\"'") + ["\u00a0", "\u2003", "\u3000", "\u2028", "\x85", "\x1c"]
 WORDS = ["في", "من", "وزير", "الوزير", "لواشنطن", "زيارته", "مسؤول", "مسئول", "الرَّئِيسُ", "CNN",
          "والله", "ملك", "حكومات", "٢٠١٨", "3.5", "#اليوم_الوطني"]
 
@@ -29,6 +31,14 @@ any_text = st.one_of(arabic_text, st.text(max_size=60))
 def test_normalize_is_idempotent(text):
     once = normalize(text)
     assert normalize(once) == once
+
+
+@settings(max_examples=300)
+@given(st.one_of(any_text, st.lists(st.sampled_from(ARABIC_LETTERS + list("0123456789aZ")), max_size=12).map("".join)))
+def test_normalize_shortcut_for_plain_words_equals_the_full_pass(text):
+    """`normalize` skips the control, NFKC and case steps for plain words; this is the full pass it skips."""
+    full = unicodedata.normalize("NFKC", text.translate(_CONTROL_TABLE)).translate(_FOLD_TABLE).lower()
+    assert normalize(text) == full
 
 
 @settings(max_examples=150)

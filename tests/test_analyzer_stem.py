@@ -2,7 +2,7 @@
 import pytest
 
 from analyzers import normalize, stem
-from analyzers.stem import light10_stem
+from analyzers.stem import ARTICLE_PREFIXES, INFLECTION_SUFFIXES, PRONOUN_SUFFIXES, light10_stem
 
 
 def analyzed(word: str) -> str:
@@ -104,3 +104,14 @@ def test_stem_keeps_stem_letters(word, expected, gloss):
 ])
 def test_light10_stem_is_lucenes_stemmer(expected, word, gloss):
     assert light10_stem(word) == expected
+
+
+@pytest.mark.parametrize("table, ends", [
+    (ARTICLE_PREFIXES, str.startswith),
+    (PRONOUN_SUFFIXES, str.endswith),
+    (INFLECTION_SUFFIXES, str.endswith),
+])
+def test_no_affix_of_a_table_hides_another(table, ends):
+    """`stem` tries each table as a set, longest affix first: the same as trying it in its written order
+    only while no affix starts (prefixes) or ends (suffixes) with another one of its table."""
+    assert [(a, b) for a in table for b in table if a != b and ends(a, b)] == []
