@@ -85,13 +85,10 @@ def field_arrays(kind: str, postings: FieldPostings, weights: np.ndarray, codes:
     starts = np.asarray(postings.term_starts, dtype=I8)
     docnums = np.asarray(postings.docnums, dtype=I4)
     freqs = np.asarray(postings.freqs, dtype=I4)
-    separator = term_separator(postings.terms)
     term_lengths = np.fromiter(map(len, postings.terms), dtype=I8, count=len(postings.terms))
     arrays = {
-        # each term followed by the separator byte (when one is free), so a reader splits the blob in C
-        "term_bytes": np.frombuffer(separator.join(postings.terms) + separator, dtype=U1),
-        "term_separator": np.frombuffer(separator, dtype=U1),
-        "term_offsets": np.concatenate(([0], np.cumsum(term_lengths + len(separator)))).astype(I8),
+        "term_bytes": np.frombuffer(b"".join(postings.terms), dtype=U1),
+        "term_offsets": np.concatenate(([0], np.cumsum(term_lengths))).astype(I8),
         "term_starts": starts,
         "docnums": docnums,
         "freqs": freqs,
@@ -111,15 +108,6 @@ def field_arrays(kind: str, postings: FieldPostings, weights: np.ndarray, codes:
         arrays["position_term_starts"] = cumulative[starts].astype(I8)
         arrays["positions"] = np.asarray(postings.positions, dtype=I4)
     return arrays
-
-
-def term_separator(terms: list[bytes]) -> bytes:
-    """A byte that occurs in none of `terms` (newline for analyzed text), or b"" when every byte does."""
-    counts = np.bincount(np.frombuffer(b"".join(terms), dtype=U1), minlength=256)
-    if counts[ord("\n")] == 0:
-        return b"\n"
-    free = np.flatnonzero(counts == 0)
-    return bytes([int(free[0])]) if len(free) else b""
 
 
 def _segment_stats(seg_starts: np.ndarray, weights: np.ndarray, codes: np.ndarray, with_total: bool):

@@ -1,13 +1,14 @@
 """The array codec gives Whoosh the same index as its W3 codec: lexicon, term infos, postings and searches."""
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 from whoosh import index, query
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
@@ -17,6 +18,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from indexer.array_codec import ArrayCodec, ArrayMatcher, FieldPostings
+from indexer.array_file import ArrayFileWriter
+from indexer.array_postings import field_arrays
 from indexer.article import Article
 from indexer.schema import build_schema, document_fields
 from indexer.sources import read_sources
@@ -336,8 +339,8 @@ def test_terms_with_nul_bytes_and_cursors():
 
 
 @pytest.mark.parametrize("terms", [
-    [b"", b"\n", b"a\nb", b"\xff\x00"],  # a newline in a term: another byte separates the term list
-    sorted([b""] + [bytes([i]) for i in range(256)]),  # every byte taken: the list is cut at stored offsets
+    [b"", b"\n", b"a\nb", b"\xff\x00"],
+    sorted([b""] + [bytes([i]) for i in range(256)]),
 ])
 def test_any_term_bytes_round_trip(terms):
     count = len(terms)
@@ -349,6 +352,42 @@ def test_any_term_bytes_round_trip(terms):
     with ix.reader() as reader:
         assert list(reader.lexicon("key")) == terms
         assert all(reader.doc_frequency("key", term) == 1 and ("key", term) in reader for term in terms)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sets(st.binary(max_size=6), min_size=1, max_size=600), st.lists(st.binary(max_size=7), max_size=40))
+@example({b"%04d" % i for i in range(0, 2000, 2)}, [b"", b"0063", b"0064", b"0128", b"0129", b"1998", b"1999", b"2"])
+def test_term_lookups_agree_with_bisecting_the_sorted_list(term_set, probes):
+    terms = sorted(term_set)
+    count = len(terms)
+    postings = FieldPostings(terms, np.arange(count + 1), np.zeros(count, np.int32), np.ones(count, np.int32))
+    storage = RamStorage()
+    segment = ArrayCodec().new_segment(storage, "MAIN")
+    writer = ArrayCodec().field_writer(storage, segment)
+    writer.write_field("key", ID(), postings, None)
+    writer.close()
+    reader = ArrayCodec().terms_reader(storage, segment)
+    for probe in probes + terms[::7]:
+        first = bisect.bisect_left(terms, probe)
+        assert ((("key", probe) in reader), next(reader.terms_from("key", probe), None)) == (
+            first < count and terms[first] == probe, ("key", terms[first]) if first < count else None)
+    assert list(reader.terms()) == [("key", term) for term in terms]
+
+
+def test_reads_files_whose_terms_end_with_a_separator():
+    """Array files written before the terms index (2026-11-29) ended each term with a separator byte."""
+    terms = [b"alpha", b"beta", b"gamma"]
+    postings = FieldPostings(terms, np.arange(4), np.zeros(3, np.int32), np.ones(3, np.int32))
+    arrays = field_arrays("existence", postings, np.ones(3, np.float32), np.zeros(3, np.uint8))
+    arrays.update(term_bytes=np.frombuffer(b"alpha\nbeta\ngamma\n", np.uint8), term_separator=np.frombuffer(b"\n", np.uint8),
+                  term_offsets=np.array([0, 6, 11, 17], np.int64))
+    storage = RamStorage()
+    segment = ArrayCodec().new_segment(storage, "MAIN")
+    array_file = ArrayFileWriter(segment.create_file(storage, ArrayCodec.ARRAYS_EXT))
+    array_file.add_field("key", "existence", arrays)
+    array_file.close()
+    reader = ArrayCodec().terms_reader(storage, segment)
+    assert list(reader.terms()) == [("key", term) for term in terms] and ("key", b"beta") in reader
 
 
 words = st.sampled_from("alpha beta gamma delta eps zeta eta theta".split())
