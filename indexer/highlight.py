@@ -37,10 +37,9 @@ class WordTerms:
         self.analyzer = analyzer
         self._seen: set[str] = set()  # every chunk analyzed so far
         self._chunks_of: dict[str, set[str]] = {}  # term -> the seen chunks yielding it
-        self._tokens: dict[str, tuple[tuple[str, int, int], ...]] = {}  # matched chunk -> its tokens
-
-    def chunk(self, chunk: str) -> tuple[tuple[str, int, int], ...]:
-        return tuple((t.text, t.startchar, t.endchar) for t in self.analyzer(chunk, chars=True, mode="index"))
+        # the tokens of chunks that are not simply one word ("(الرئيس", "covid-19"); every other chunk that
+        # yields a term is that one term from its first character to its last
+        self._tokens: dict[str, tuple[tuple[str, int, int], ...]] = {}
 
     def spans(self, text: str, terms: Collection[str]) -> list[tuple[int, int]]:
         """(start, end) of every word of `text` whose analyzed form is one of `terms`."""
@@ -61,28 +60,37 @@ class WordTerms:
         out = []
         for chunk in matched:
             found = tokens.get(chunk)
-            if found is None:  # only the few chunks that ever matched are kept with their offsets
-                found = tokens[chunk] = self.chunk(chunk)
-            found = [(start, end) for term, start, end in found if term in terms]
-            out.extend((at + start, at + end) for at in _whole_chunk_offsets(text, chunk) for start, end in found)
+            inside = [(0, len(chunk))] if found is None else [(start, end) for term, start, end in found
+                                                              if term in terms]
+            out.extend((at + start, at + end) for at in _whole_chunk_offsets(text, chunk) for start, end in inside)
         out.sort()
         return out
 
     def _learn(self, chunks: set[str]) -> None:
         """Analyze unseen chunks in one call (joined by spaces, which no token spans) and index their terms."""
         ordered = list(chunks)
-        starts, at = [], 0
+        ends, at = [], 0
         for chunk in ordered:
-            starts.append(at)
             at += len(chunk) + 1
-        chunks_of = self._chunks_of
+            ends.append(at)  # one past the space that follows the chunk
+        found: dict[int, list[tuple[str, int, int]]] = {}
+        i = 0
         for token in self.analyzer(" ".join(ordered), chars=True, mode="index"):
-            chunk = ordered[bisect_right(starts, token.startchar) - 1]
-            known = chunks_of.get(token.text)
-            if known is None:
-                chunks_of[token.text] = {chunk}
-            else:
-                known.add(chunk)
+            while token.startchar >= ends[i]:  # tokens come in text order
+                i += 1
+            found.setdefault(i, []).append((token.text, token.startchar, token.endchar))
+        chunks_of = self._chunks_of
+        for i, chunk_tokens in found.items():
+            chunk = ordered[i]
+            base = ends[i] - len(chunk) - 1
+            for term, _, _ in chunk_tokens:
+                known = chunks_of.get(term)
+                if known is None:
+                    chunks_of[term] = {chunk}
+                else:
+                    known.add(chunk)
+            if len(chunk_tokens) > 1 or chunk_tokens[0][1] != base or chunk_tokens[0][2] != base + len(chunk):
+                self._tokens[chunk] = tuple((term, start - base, end - base) for term, start, end in chunk_tokens)
         self._seen.update(ordered)
 
 
