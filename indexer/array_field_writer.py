@@ -14,7 +14,7 @@ from whoosh.codec import base
 from whoosh.system import unpack_uint
 
 from indexer.array_file import ArrayFileWriter
-from indexer.array_postings import (EXISTENCE, FREQUENCY, I4, I8, POSITIONS, U1, FieldPostings, boosted_weights,
+from indexer.array_postings import (EXISTENCE, F4, FREQUENCY, I4, I8, POSITIONS, U1, FieldPostings, boosted_weights,
                                     check_postings, field_arrays, length_codes)
 
 # exact format class -> posting kind; subclasses (Characters, PositionBoosts...) carry data this codec drops
@@ -35,6 +35,8 @@ def posting_kind(fieldname: str, fieldobj) -> str:
 
 
 class ArrayFieldWriter(base.FieldWriter):
+    """Writes one segment's array file, a field at a time (each field once, in any order)."""
+
     def __init__(self, dbfile) -> None:
         self._file = ArrayFileWriter(dbfile)
         self._field = None  # (fieldname, fieldobj, kind) of the field being streamed
@@ -111,7 +113,7 @@ class ArrayFieldWriter(base.FieldWriter):
             term_starts=np.frombuffer(self._term_starts, dtype=I8),
             docnums=np.frombuffer(self._docnums, dtype=I4),
             freqs=np.frombuffer(self._freqs, dtype=I4),
-            weights=np.frombuffer(self._weights, dtype=np.float32),
+            weights=np.frombuffer(self._weights, dtype=F4),
             positions=np.frombuffer(self._positions, dtype=I4) if kind == POSITIONS else None,
         )
         check_postings(fieldname, postings, kind)

@@ -36,6 +36,7 @@ class TermArrays:
         if self._position_starts is None:
             starts = np.zeros(len(self.freqs) + 1, dtype=np.int64)
             np.cumsum(self.freqs.astype(np.int64), out=starts[1:])
+            starts.flags.writeable = False  # shared by every matcher of the term, like the mapped arrays
             self._position_starts = starts
         return self._position_starts
 

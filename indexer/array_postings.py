@@ -51,22 +51,26 @@ def boosted_weights(freqs: np.ndarray, field_boost: float) -> np.ndarray:
 
 def check_postings(fieldname: str, postings: FieldPostings, kind: str) -> None:
     """Raise ValueError naming the field when `postings` breaks the FieldPostings contract."""
+    problem = _first_problem(postings, kind)
+    if problem:
+        raise ValueError(f"field {fieldname!r}: {problem}")
+
+
+def _first_problem(postings: FieldPostings, kind: str) -> str | None:
     terms, starts, docnums, freqs = postings.terms, postings.term_starts, postings.docnums, postings.freqs
-    problems = []
-    if len(starts) != len(terms) + 1 or (len(starts) and (starts[0] != 0 or starts[-1] != len(docnums))):
-        problems.append("term_starts must have len(terms)+1 entries running from 0 to len(docnums)")
-    elif len(terms) and np.any(np.diff(starts) <= 0):
-        problems.append("every term needs at least one posting")
-    elif not all(map(operator.lt, terms, islice(terms, 1, None))):
-        problems.append("terms must be sorted and unique bytes")
-    elif len(freqs) != len(docnums) or (postings.weights is not None and len(postings.weights) != len(docnums)):
-        problems.append("docnums, freqs and weights must have one entry per posting")
-    elif len(docnums) and (docnums.min() < 0 or np.any(_within_term_steps(starts, docnums) <= 0)):
-        problems.append("docnums must be non-negative and ascending within each term")
-    elif kind == POSITIONS and (postings.positions is None or len(postings.positions) != int(freqs.sum(dtype=I8))):
-        problems.append("a positional field needs sum(freqs) positions")
-    if problems:
-        raise ValueError(f"field {fieldname!r}: {problems[0]}")
+    if len(starts) != len(terms) + 1 or starts[0] != 0 or starts[-1] != len(docnums):
+        return "term_starts must have len(terms)+1 entries running from 0 to len(docnums)"
+    if np.any(np.diff(starts) <= 0):
+        return "every term needs at least one posting"
+    if not all(map(operator.lt, terms, islice(terms, 1, None))):
+        return "terms must be sorted and unique bytes"
+    if len(freqs) != len(docnums) or (postings.weights is not None and len(postings.weights) != len(docnums)):
+        return "docnums, freqs and weights must have one entry per posting"
+    if len(docnums) and (docnums.min() < 0 or np.any(_within_term_steps(starts, docnums) <= 0)):
+        return "docnums must be non-negative and ascending within each term"
+    if kind == POSITIONS and (postings.positions is None or len(postings.positions) != int(freqs.sum(dtype=I8))):
+        return "a positional field needs sum(freqs) positions"
+    return None
 
 
 def _within_term_steps(starts: np.ndarray, docnums: np.ndarray) -> np.ndarray:

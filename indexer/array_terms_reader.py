@@ -103,6 +103,8 @@ class FieldTable:
 
 
 class ArrayTermsReader(base.TermsReader):
+    """Whoosh's TermsReader over one segment's array file; a field's arrays are mapped on its first use."""
+
     def __init__(self, storage, filename: str) -> None:
         self._file = open_array_file(storage, filename)
         self._fieldnames = sorted(self._file.fields)  # Whoosh lists fields in name order, as W3 writes them
