@@ -89,6 +89,7 @@ def open_array_file(storage, filename: str) -> ArrayFile:
     dbfile = storage.open_file(filename)
     buffer = getattr(dbfile, "_buf", None)  # BufferFile: RamStorage, or a compound file's mmap slice
     if buffer is not None:
+        dbfile.close()  # closes its private BytesIO copy; the storage's buffer stays
         return ArrayFile(buffer)
     if getattr(dbfile, "is_real", False):
         try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import io
 import datetime as dt
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb import filestore
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.writing import SegmentWriter
 
 from indexer.array_codec import ArrayCodec, ArrayMatcher, FieldPostings
@@ -241,9 +243,17 @@ def test_adds_deletes_merges_and_optimize_match_w3_on_disk(tmp_path):
         assert all(isinstance(segment.codec(), ArrayCodec) and not segment.is_compound() for segment in segments)
 
 
-@pytest.mark.parametrize("storage_kind", ["file", "ram"])
+class StreamStorage(RamStorage):
+    """A storage whose files are plain streams: no buffer to share and no file to map."""
+
+    def open_file(self, name, **kwargs):
+        return StructFile(io.BytesIO(self.files[name]), name=name)
+
+
+@pytest.mark.parametrize("storage_kind", ["file", "ram", "stream"])
 def test_posting_and_position_arrays(tmp_path, storage_kind):
-    storage = RamStorage() if storage_kind == "ram" else FileStorage(str(tmp_path)).create()
+    storages = {"file": lambda: FileStorage(str(tmp_path)).create(), "ram": RamStorage, "stream": StreamStorage}
+    storage = storages[storage_kind]()
     docs = adhoc_docs(200)
     ix = build(storage, adhoc_schema(), docs, ArrayCodec())
     writer = SegmentWriter(ix, codec=ArrayCodec(), compound=True)  # array segments stay separate files
