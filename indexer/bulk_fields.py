@@ -3,7 +3,7 @@
 `BulkSegmentWriter` hands each document's values to these and, at flush, asks each for its `FieldPostings`.
 Each kind does per document only what cannot wait, and leaves sorting and grouping to numpy:
 - word fields (an analyzer that maps each word of `WORD_PATTERN` to a term on its own): word ids from a
-  per-segment vocabulary, each distinct word analyzed once;
+  per-segment vocabulary, looked up per whitespace-separated chunk, each distinct word analyzed once;
 - keyword fields (`ID`: the whole value is the term): one value per document;
 - numeric fields (`NUMERIC`, `DATETIME`): one sortable number per document, its tiered terms made at flush;
 - any other field: the field's own `index()`, one row per posting.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Mapping
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -111,6 +112,7 @@ class WordFields:
     def __init__(self, fields: Mapping[str, object]) -> None:
         """`fields`: name -> Whoosh field object, for the fields whose analyzer `word_analysis` accepts."""
         self._vocabulary: dict[str, int] = {}
+        self._chunk_ids = _ChunkIds(self._learn_chunk)
         self._analyses: dict[str, _AnalysisTerms] = {}
         self._fields: dict[str, _WordField] = {}
         for name, field in fields.items():
@@ -133,7 +135,7 @@ class WordFields:
     def add(self, fields: Mapping[str, object]) -> None:
         """Append one document's word ids to every word field (an empty document where the field is absent)."""
         ids_of: dict[str, list[int]] = {}
-        vocabulary_get = self._vocabulary.get
+        chunk_ids = self._chunk_ids.__getitem__
         for name in self._order:
             target = self._fields[name]
             value = fields.get(name)
@@ -146,29 +148,24 @@ class WordFields:
                     for source in sources:
                         ids += ids_of[source]
                 else:
-                    words = _find_words(value)
-                    ids = list(map(vocabulary_get, words))
-                    if None in ids:
-                        ids = self._learn(words, ids)
+                    ids = list(chain.from_iterable(map(chunk_ids, value.split())))
                 target.words.extend(ids)
             ids_of[name] = ids
             target.doc_ends.append(len(target.words))
 
-    def _learn(self, words: list[str], ids: list[int | None]) -> list[int]:
-        """Give the words not yet in the vocabulary an id, analyzing each once per analysis."""
+    def _learn_chunk(self, chunk: str) -> tuple[int, ...]:
+        """The word ids of a whitespace-separated chunk not seen before in this segment."""
+        words = (chunk,) if chunk.isalnum() else _find_words(chunk)
         vocabulary = self._vocabulary
-        analyses = [(analysis.analysis.term, analysis.terms) for analysis in self._analyses.values()]
-        for index, word_id in enumerate(ids):
-            if word_id is not None:
-                continue
-            word = words[index]
-            word_id = vocabulary.get(word)  # a new word may occur twice in one document
+        ids = []
+        for word in words:
+            word_id = vocabulary.get(word)
             if word_id is None:
                 word_id = vocabulary[word] = len(vocabulary)
-                for term, terms in analyses:
-                    terms.append(term(word))
-            ids[index] = word_id
-        return ids
+                for analysis in self._analyses.values():
+                    analysis.terms.append(analysis.analysis.term(word))
+            ids.append(word_id)
+        return tuple(ids)
 
     def rollback(self, docs: int) -> None:
         """Forget every document from the `docs`-th on (a document whose `add_document` failed)."""
@@ -196,6 +193,23 @@ class WordFields:
             )
             result[name] = (postings, field_lengths(token_terms, doc_starts) if target.scored else None)
         return result
+
+
+class _ChunkIds(dict):
+    """Whitespace-separated chunk as written -> the word ids of its words, filled on first sight.
+
+    No word of `WORD_PATTERN` holds a whitespace character, so a text's words are its `str.split()` chunks'
+    words in order; most chunks are one word, and chunks repeat as words do, so the regex runs only on
+    chunks not seen before (the same idea as the fused analyzer's own chunk memo).
+    """
+
+    def __init__(self, learn: Callable[[str], tuple[int, ...]]) -> None:
+        super().__init__()
+        self._learn = learn
+
+    def __missing__(self, chunk: str) -> tuple[int, ...]:
+        ids = self[chunk] = self._learn(chunk)
+        return ids
 
 
 def _is_joined(value: str, fields: Mapping[str, object], sources: tuple[str, ...]) -> bool:

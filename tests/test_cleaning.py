@@ -5,6 +5,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.cleaning import DEFAULT_CLEANER, Cleaner, html_to_text, normalize_whitespace, read_boilerplate_file
 
@@ -88,6 +90,25 @@ def test_nfc_composes_decomposed_characters():
 def test_whitespace_is_normalized_but_paragraphs_kept():
     messy = "  سطر\t\tأول  \r\n\r\n\r\n\r\nسطر\u00a0ثان\u200b  "  # "first line" / "second line"
     assert normalize_whitespace(messy) == "سطر أول\n\nسطر ثان"
+
+
+# every kind of whitespace Python's str.split() knows, a few that it does not, and words
+_WHITESPACE_MIX = st.text(st.sampled_from(
+    [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u1680", "\u2003", "\u2028", "\u202f",
+     "\u3000", "\u200b", "\u200c", "ا", "ب", "a", "."]), max_size=40)
+
+
+@given(_WHITESPACE_MIX)
+def test_whitespace_is_normalized_as_splitting_and_rejoining_every_line(text):
+    lines = text
+    for line_break in ("\r\n", "\r", "\u2028", "\u2029", "\x85"):
+        lines = lines.replace(line_break, "\n")
+    lines = "".join(char for char in lines if char == "\t" or char == "\n" or not (
+        ord(char) < 0x20 or char in "\x7f\u200b\ufeff"))
+    expected = "\n".join(" ".join(line.split()) for line in lines.split("\n"))
+    while "\n\n\n" in expected:
+        expected = expected.replace("\n\n\n", "\n\n")
+    assert normalize_whitespace(text) == expected.strip()
 
 
 def test_title_is_one_line():
