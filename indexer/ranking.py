@@ -247,12 +247,28 @@ def _scoring_terms(ctx: _Context, tree: Group) -> tuple[Counter, Counter]:
 
 def question_frame_terms(analyzer, text: str) -> list[str]:
     """The terms of `text` that are a frame noun right after a question word (ما اسم -> [اسم])."""
-    questions = {term for word in QUESTION_WORDS for term, _ in _terms_with_stops(analyzer, word)}
-    frames = {term for word in FRAME_NOUNS for term in analyze(analyzer, word)}
-    copulas = {term for word in COPULAS for term, _ in _terms_with_stops(analyzer, word)}
+    questions, frames, copulas = _frame_vocabulary(analyzer)
     tokens = [token for token in _terms_with_stops(analyzer, text) if token[0] not in copulas]
     return [term for (previous, _), (term, stopped) in zip(tokens, tokens[1:])
             if previous in questions and not stopped and term in frames]
+
+
+_frame_vocabularies: dict[int, tuple] = {}  # id(analyzer) -> (analyzer, vocabulary); analyzers are unhashable
+
+
+def _frame_vocabulary(analyzer) -> tuple[set[str], set[str], set[str]]:
+    """The analyzed question words, frame nouns and copulas: the same for every query, so built once."""
+    entry = _frame_vocabularies.get(id(analyzer))
+    if entry is None or entry[0] is not analyzer:
+        if len(_frame_vocabularies) > 16:  # analyzers of closed indexes
+            _frame_vocabularies.clear()
+        vocabulary = (
+            {term for word in QUESTION_WORDS for term, _ in _terms_with_stops(analyzer, word)},
+            {term for word in FRAME_NOUNS for term in analyze(analyzer, word)},
+            {term for word in COPULAS for term, _ in _terms_with_stops(analyzer, word)},
+        )
+        entry = _frame_vocabularies[id(analyzer)] = (analyzer, vocabulary)
+    return entry[1]
 
 
 def _terms_with_stops(analyzer, text: str) -> list[tuple[str, bool]]:
