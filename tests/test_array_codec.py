@@ -350,6 +350,10 @@ def test_terms_with_nul_bytes_and_cursors():
         assert [ca.text(), ca.next(), ca.find("g"), ca.next(), ca.find("zz")] == [
             c3.text(), c3.next(), c3.find("g"), c3.next(), c3.find("zz")]
         assert ra.frequency("text", "nosuch") == 0 and ra.doc_frequency("text", "nosuch") == 0
+        assert sorted(ra.terms_within("text", "gamme", 1)) == sorted(r3.terms_within("text", "gamme", 1)) == ["gamma"]
+        assert ra.most_frequent_terms("text", 3) == r3.most_frequent_terms("text", 3)
+    with arrays.searcher() as searcher:
+        assert searcher.document(id="d7")["number"] == docs[7]["number"]
 
 
 @pytest.mark.parametrize("terms", [
