@@ -68,6 +68,11 @@ _ARTICLES, _PRONOUNS, _INFLECTIONS = frozenset(ARTICLE_PREFIXES), frozenset(PRON
 _ARTICLE_LENGTHS, _PRONOUN_LENGTHS, _INFLECTION_LENGTHS = (
     sorted({len(affix) for affix in table}, reverse=True) for table in (ARTICLE_PREFIXES, PRONOUN_SUFFIXES, INFLECTION_SUFFIXES))
 
+# Letters that can start or end an affix some rule below strips; a word with neither is its own stem.
+_AFFIX_FIRST_LETTERS = tuple({affix[0] for affix in (*ARTICLE_PREFIXES, *CONJUNCTIONS, *PREPOSITIONS, FEMININE_PRESENT)})
+_AFFIX_LAST_LETTERS = tuple({affix[-1] for affix in (*PRONOUN_SUFFIXES, *INFLECTION_SUFFIXES, *CALENDAR_SUFFIXES,
+                                                    TANWEEN_ALEF, FEMININE_PAST, "ه")})
+
 MIN_ARTICLE_STEM = 2  # al- leaves at least 2 letters (الحج)
 MIN_PROCLITIC_WORD = 4  # a one-letter proclitic needs a word of 4+ letters: it leaves 3, a full root
 MIN_PRONOUN_STEM = 2  # pronouns leave at least 2 letters (فمه is too rare to matter)
@@ -256,6 +261,8 @@ def stem(token: str) -> str:
     """
     if token in WHOLE_WORDS:
         return WHOLE_WORDS[token]
+    if not token.startswith(_AFFIX_FIRST_LETTERS) and not token.endswith(_AFFIX_LAST_LETTERS):
+        return token  # no rule below can apply (most nouns in their bare form: رئيس, عام)
     if token[:1].isdigit():  # 1994م is the year 1994
         return token[:-1] if token.endswith(CALENDAR_SUFFIXES) and token[:-1].isdigit() else token
     word = _repair_final_heh(_strip_tanween_alef(_strip_proclitics(token)))
