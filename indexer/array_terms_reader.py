@@ -41,7 +41,10 @@ class FieldTable:
     @cached_property
     def _index(self) -> list[bytes]:
         """Every INDEX_INTERVAL-th term, built on first use of the field (about 1% of the field's terms)."""
-        return [self.term(i) for i in range(0, self.count, INDEX_INTERVAL)]
+        offsets, blob, trailing = self.arrays["term_offsets"], self._blob, self._trailing
+        starts = offsets[0:self.count:INDEX_INTERVAL].tolist()
+        ends = offsets[1:self.count + 1:INDEX_INTERVAL].tolist()
+        return [blob[a:b - trailing] for a, b in zip(starts, ends)]
 
     def term(self, i: int) -> bytes:
         offsets = self._offsets
