@@ -20,7 +20,10 @@ Usage::
     starts, positions = m.position_arrays()                # int64 len df+1, int32 (positional fields)
 
 `FieldPostings` (indexer.array_postings) documents the arrays. Fields must use Existence, Frequency or
-Positions (any field_boost), without term vectors or separate spelling: others raise ValueError.
+Positions (any field_boost), without term vectors or separate spelling: others raise ValueError. A segment
+is W3's per-document files plus one `<segment>.arr` (layout in indexer.array_file), never a compound file.
+Writers must pass the codec every time (`ix.writer(codec=ArrayCodec())`): Whoosh's default writer would
+write, and merge array segments into, W3 segments, which have no `posting_arrays()`.
 """
 from __future__ import annotations
 
