@@ -114,6 +114,14 @@ def rank(searcher, text: str, filters: Filters = Filters(), sort: str = "relevan
     return _window(view, mask, scores, sort, offset, limit, frozenset(stemmed))
 
 
+def prepare_ranking(view: CorpusView) -> None:
+    """Compute the per-reader arrays every query reads (length norms) and load each field's term table."""
+    for name, params in (*TEXT_FIELDS.items(), (EXACT_FIELD, EXACT_PARAMS)):
+        if name in view.reader.schema:
+            view.length_norms(name, params.b)
+            view.postings(name, "")  # the first lookup in a field loads its term table
+
+
 def score_terms(view: CorpusView, stemmed: Counter, exact: Counter) -> np.ndarray:
     """Dense scores over all documents: BM25F of the stemmed terms plus weighted BM25 of the exact words.
 

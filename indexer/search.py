@@ -13,7 +13,7 @@ from whoosh.util.times import datetime_to_long
 
 from indexer.corpus_view import corpus_view
 from indexer.highlight import WordTerms, highlight_body, highlight_title
-from indexer.ranking import Filters, rank
+from indexer.ranking import Filters, prepare_ranking, rank
 from indexer.related import related_docnums
 from indexer.search_request import SearchRequest
 from indexer.suggest import KNOWN_WORD_DF, suggest
@@ -28,7 +28,7 @@ def search(searcher, request: SearchRequest) -> dict:
     started = time.perf_counter()
     ranking = rank(searcher, request.q, _filters(request), request.sort, request.offset, request.per_page)
     view = corpus_view(searcher.reader())
-    words = view.shared("highlight", lambda: WordTerms(searcher.schema["body"].analyzer))
+    words = _highlight_words(searcher, view)
     hits = []
     for docnum, score in zip(ranking.docnums, ranking.scores):
         stored = searcher.stored_fields(docnum)
@@ -57,6 +57,20 @@ def search(searcher, request: SearchRequest) -> dict:
         "facets": facet_counts(searcher, ranking.matched),
         "suggestion": suggestion,
     }
+
+
+def prepare_searcher(searcher) -> None:
+    """Build, for a newly opened searcher, what every query needs: norms, term tables, facets, dates, memos."""
+    view = corpus_view(searcher.reader())
+    prepare_ranking(view)
+    for name in FACET_FIELDS:
+        view.keyword_masks(name)
+    view.published()
+    _highlight_words(searcher, view)
+
+
+def _highlight_words(searcher, view) -> WordTerms:
+    return view.shared("highlight", lambda: WordTerms(searcher.schema["body"].analyzer))
 
 
 def get_document(searcher, doc_id: str) -> dict | None:

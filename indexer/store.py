@@ -11,7 +11,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -104,8 +104,11 @@ class IndexStore:
     reused until the pointer's (generation, revision) changes. The per-call check is one small file read.
     """
 
-    def __init__(self, root: str | os.PathLike) -> None:
+    def __init__(self, root: str | os.PathLike, prepare: Callable[[object], None] | None = None) -> None:
+        """`prepare`, if given, is run on every searcher this store opens, before any caller gets it (the web
+        app builds there what every query needs, so the first request after a reopen is not the slow one)."""
         self.root = Path(root)
+        self._prepare = prepare
         self._local = threading.local()
         self._open_searchers: weakref.WeakSet = weakref.WeakSet()
         self._registry_lock = threading.Lock()
@@ -166,6 +169,13 @@ class IndexStore:
             time.sleep(RETRY_DELAY_SECONDS)
             pointer = read_live_pointer(self.root)
             searcher = open_generation(self.root, pointer).searcher()
+        if self._prepare is not None:
+            try:
+                self._prepare(searcher)
+            except Exception as error:  # a segment that opens but cannot be read is damaged, not a server bug
+                searcher.close()
+                directory = self.root / pointer.live
+                raise IndexCorrupt(f"cannot read index {directory}: {error!r}; {rebuild_hint(self.root)}") from None
         with self._registry_lock:
             self._open_searchers.add(searcher)
         return (pointer.live, pointer.revision), searcher

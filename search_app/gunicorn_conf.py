@@ -25,6 +25,13 @@ limit_request_field_size = 8190
 # Each worker opens its own IndexStore after the fork: Whoosh file handles are never shared.
 preload_app = False
 
+
+def post_worker_init(worker):
+    """Open and prepare the index as the worker boots, so that no client waits for it."""
+    from search_app.index_binding import open_index_early
+
+    open_index_early(worker.wsgi)
+
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"

@@ -6,7 +6,8 @@ from whoosh import index as whoosh_index
 
 from indexer.article import Article
 from indexer.build import build_index_dir
-from indexer.search import get_document, search
+from indexer.corpus_view import corpus_view
+from indexer.search import get_document, prepare_searcher, search
 from indexer.search_request import parse_search_request
 
 ARTICLES = [
@@ -194,3 +195,17 @@ def test_get_document_returns_stored_fields_and_related(searcher):
 
 def test_get_document_of_unknown_id_is_none(searcher):
     assert get_document(searcher, "no-such-id") is None
+
+
+def test_a_prepared_searcher_answers_exactly_as_an_unprepared_one(tmp_path, searcher):
+    build_index_dir(ARTICLES, tmp_path, "arabic")
+    requests = [{"q": "زيارة وزير الدفاع"}, {"q": '"كرة القدم"', "category": "sport"}, {"q": "", "sort": "date"},
+                {"q": "قطر", "source": "bbc"}, {"q": "مبارات"}]
+    with whoosh_index.open_dir(str(tmp_path)).searcher() as fresh:
+        prepare_searcher(fresh)
+        view = corpus_view(fresh.reader())
+        assert {field for field, _ in view._norms} == {"title", "lead", "body", "exact"}
+        for args in requests:
+            prepared, plain = run(fresh, **args), run(searcher, **args)
+            prepared.pop("took_ms"), plain.pop("took_ms")
+            assert prepared == plain

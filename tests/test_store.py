@@ -150,7 +150,8 @@ def test_rebuild_indexes_duplicate_bodies_once_and_counts_them(tmp_path):
 def test_truncated_segment_is_reported_as_corrupt_with_path_and_hint(tmp_path):
     rebuild_from_articles([VISIT, FINAL, OIL], tmp_path)
     live = tmp_path / read_pointer(tmp_path).live
-    segment = max((path for path in live.iterdir() if path.suffix == ".seg"), key=lambda path: path.stat().st_size)
+    # the largest file of a segment (a compound .seg, or the array codec's postings .arr)
+    segment = max((path for path in live.iterdir() if path.suffix in (".seg", ".arr")), key=lambda path: path.stat().st_size)
     segment.write_bytes(segment.read_bytes()[:40])
     with pytest.raises(IndexCorrupt) as caught:
         IndexStore(tmp_path).check()
@@ -163,3 +164,27 @@ def test_unreadable_pointer_is_reported_as_corrupt(tmp_path):
     Path(tmp_path / "CURRENT").write_text("{not json")
     with pytest.raises(IndexCorrupt):
         IndexStore(tmp_path).check()
+
+
+def test_each_opened_searcher_is_prepared_once_before_use(tmp_path):
+    rebuild_from_articles([VISIT], tmp_path)
+    prepared = []
+    store = IndexStore(tmp_path, prepare=prepared.append)
+    with store.searcher() as first:
+        assert prepared == [first]
+    with store.searcher():
+        assert len(prepared) == 1  # reused, not prepared again
+    rebuild_from_articles([VISIT, OIL], tmp_path)
+    with store.searcher() as second:
+        assert prepared == [first, second]
+
+
+def test_a_searcher_that_cannot_be_prepared_is_reported_as_corrupt(tmp_path):
+    rebuild_from_articles([VISIT], tmp_path)
+
+    def unreadable(searcher):
+        raise OSError("short read")
+
+    with pytest.raises(IndexCorrupt) as caught:
+        IndexStore(tmp_path, prepare=unreadable).check()
+    assert "short read" in str(caught.value) and "arabic-search reindex" in str(caught.value)
