@@ -35,7 +35,9 @@ def live_directory(root: Path) -> Path:
 
 
 def largest_segment(root: Path) -> Path:
-    return max(live_directory(root).glob("*.seg"), key=lambda path: path.stat().st_size)
+    """The largest segment file: a compound .seg, or the array codec's postings .arr."""
+    files = [path for path in live_directory(root).iterdir() if path.suffix in (".seg", ".arr")]
+    return max(files, key=lambda path: path.stat().st_size)
 
 
 def truncate_segment(root: Path) -> Path:

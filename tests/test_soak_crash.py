@@ -42,23 +42,29 @@ class KillPoint:
     procs: int = 1
 
 
-def has_files(pattern: str) -> Callable[[Path], bool]:
-    return lambda directory: any(directory.glob(pattern))
+def has_files(*patterns: str) -> Callable[[Path], bool]:
+    return lambda directory: any(any(directory.glob(pattern)) for pattern in patterns)
+
+
+# A segment's writer has started: W3's term index or the array codec's postings file, both opened first.
+WRITER_STARTED = ("*.trm", "*.arr")
+# A segment has been flushed: W3's compound file, or (array segments are never compound) its stored fields.
+SEGMENT_WRITTEN = ("*.seg", "*._stored.col")
 
 
 EARLY = KillPoint("generation created", lambda directory: True)
-MID_WORKERS = KillPoint("indexing, 2 worker processes", has_files("*.trm"), delay=0.1, procs=2)
+MID_WORKERS = KillPoint("indexing, 2 worker processes", has_files(*WRITER_STARTED), delay=0.1, procs=2)
 NEAR_SWAP = KillPoint("manifest written, before the swap", has_files("manifest.json"))
 DEFAULT_PLAN = (EARLY, MID_WORKERS, NEAR_SWAP)
 SLOW_PLAN = (
     EARLY,
     KillPoint("indexing", lambda directory: True, delay=0.5),
     KillPoint("late indexing", lambda directory: True, delay=1.5),
-    KillPoint("segment written", has_files("*.seg")),
+    KillPoint("segment written", has_files(*SEGMENT_WRITTEN)),
     NEAR_SWAP,
     KillPoint("generation created, 2 worker processes", lambda directory: True, procs=2),
     MID_WORKERS,
-    KillPoint("segment written, 2 worker processes", has_files("*.seg"), procs=2),
+    KillPoint("segment written, 2 worker processes", has_files(*SEGMENT_WRITTEN), procs=2),
     KillPoint("manifest written, 2 worker processes", has_files("manifest.json"), procs=2),
 )
 
