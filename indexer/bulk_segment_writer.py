@@ -23,7 +23,8 @@ from whoosh.writing import SegmentWriter
 
 from indexer.array_codec import ArrayCodec
 from indexer.array_postings import length_codes
-from indexer.bulk_fields import WordFields, other_field, posting_kind, word_analysis
+from indexer.bulk_fields import other_field, posting_kind
+from indexer.bulk_word_fields import WordFields, word_analysis
 
 STORED_ZLIB_LEVEL = 0  # see the module docstring
 
@@ -54,7 +55,7 @@ class BulkSegmentWriter(SegmentWriter):
             self._others[name] = other_field(field)
             if field.scorable:
                 self._lengths[name] = array("i")
-        self._words = WordFields(word_fields)
+        self._words = WordFields(word_fields, lambda field: posting_kind(field) == "positions")
 
     def add_document(self, **fields) -> None:
         self._check_state()

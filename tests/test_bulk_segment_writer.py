@@ -12,7 +12,8 @@ from whoosh.writing import SegmentWriter
 from indexer.array_codec import ArrayCodec
 from indexer.article import Article
 from indexer.bulk_segment_writer import BulkSegmentWriter
-from indexer.schema import build_schema, document_fields
+from indexer.bulk_word_fields import Joined, Opening
+from indexer.schema import LEAD_WORDS, build_schema, document_fields
 from indexer.sources import read_sources
 
 SAMPLE = Path(__file__).resolve().parent.parent / "index_data" / "sample"
@@ -38,12 +39,13 @@ def articles(limit: int = 40) -> list[Article]:
     return EDGE_CASES[:3] + sample[:limit] + EDGE_CASES[3:]
 
 
-def write(directory: Path, analyzer: str, docs: list[Article], bulk: bool) -> None:
+def write(directory: Path, analyzer: str, docs: list, bulk: bool) -> None:
+    """Index articles (or ready-made field dicts) with the bulk or the stock writer."""
     directory.mkdir()
     ix = index.create_in(str(directory), build_schema(analyzer))
     writer = BulkSegmentWriter(ix) if bulk else SegmentWriter(ix, codec=ArrayCodec())
-    for article in docs:
-        writer.add_document(**document_fields(article))
+    for doc in docs:
+        writer.add_document(**(document_fields(doc) if isinstance(doc, Article) else doc))
     writer.commit(merge=False)
 
 
@@ -88,12 +90,24 @@ def test_bulk_writer_matches_the_stock_writer_term_for_term(tmp_path, analyzer):
     assert bulk["postings"] == stock["postings"]
 
 
+def test_fields_that_do_not_restate_their_sources_are_split_on_their_own(tmp_path):
+    docs = [document_fields(article) for article in articles(6)]
+    docs[1]["lead"] = "مقدمة أخرى"  # "another lead": not the body's opening words
+    docs[2]["exact"] = "نص آخر تماما"  # "a different text altogether": not title + body
+    docs[3]["exact"] = docs[3]["title"] + " " + docs[3]["body"]  # joined by a space, not a newline
+    del docs[4]["title"]  # no title: exact cannot be title + body
+    docs[5]["lead"] = " ".join(docs[5]["body"].split()[:LEAD_WORDS - 1])  # one word short
+    write(tmp_path / "stock", "arabic", docs, bulk=False)
+    write(tmp_path / "bulk", "arabic", docs, bulk=True)
+    assert index_contents(tmp_path / "bulk") == index_contents(tmp_path / "stock")
+
+
 def test_production_text_fields_take_the_word_id_path(tmp_path):
     ix = index.create_in(str(tmp_path), build_schema("arabic"))
     writer = BulkSegmentWriter(ix)
     assert writer._words.analysis_names() == {
         "title": "arabic", "body": "arabic", "lead": "arabic", "exact": "normalize"}
-    assert writer._words.joined == {"exact": ("title", "body")}
+    assert writer._words.derived_fields() == {"exact": Joined(("title", "body")), "lead": Opening("body", LEAD_WORDS)}
     writer.cancel()
 
 

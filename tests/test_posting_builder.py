@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from analyzers.registry import arabic_analyzer, normalize_analyzer
 from analyzers.tokenizer import WORD_PATTERN
-from indexer.bulk_fields import FUSED_ARABIC, TOKENIZE_NORMALIZE
+from indexer.bulk_word_fields import FUSED_ARABIC, TOKENIZE_NORMALIZE
 from indexer.posting_builder import (STOP_RENUMBERED, TOKEN_INDEX, field_lengths, group_postings,
                                      kept_positions)
 
@@ -55,7 +55,8 @@ def built_postings(analysis, documents: list[str], positions: bool) -> tuple[dic
                 poslist = grouped.positions[cumulative[posting]:cumulative[posting + 1]].tolist()
             rows.append((int(grouped.docnums[posting]), int(grouped.freqs[posting]), poslist))
         result[distinct[term_id]] = rows
-    return result, field_lengths(token_terms, doc_starts)
+    assert grouped.lengths.tolist() == field_lengths(token_terms, doc_starts).tolist()
+    return result, grouped.lengths
 
 
 @pytest.mark.parametrize("analysis, analyzer", [(FUSED_ARABIC, arabic_analyzer()),

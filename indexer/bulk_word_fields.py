@@ -1,0 +1,280 @@
+"""A segment's text fields kept as word-chunk ids until flush, for analyzers that work word by word.
+
+An analyzer qualifies when it maps each word of `WORD_PATTERN` to a term (or to nothing) on its own: the fused
+Arabic analyzer, and tokenize-and-normalize. No word holds a whitespace character, so a text's words are its
+`str.split()` chunks' words in order. Per document, each field's value is split (in C) and each chunk looked
+up (from C) in a per-segment chunk table: one int per chunk, no Python per word. A chunk not seen before is
+cut into words with the regex, and a word not seen before is analyzed once. At flush, numpy expands chunks to
+words and words to terms, and `posting_builder` groups them into postings.
+
+Fields that restate other fields are not split again: a field whose value is other fields joined by a newline
+(`exact` is title and body) has their chunks in turn, and a field whose value is the first n chunks of another
+joined by spaces (`lead` is the body's first `schema.LEAD_WORDS`) has that field's first n chunks. Both are
+checked on every document by comparing values, and a document where they do not hold is split like any other.
+"""
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
+import numpy as np
+from whoosh.analysis import CompositeAnalyzer
+
+from analyzers.filters import ArabicNormalizeFilter
+from analyzers.fused import FusedArabicAnalyzer, analyze_word, indexed_term
+from analyzers.tokenizer import WORD_PATTERN, ArabicTokenizer
+from indexer.array_codec import FieldPostings
+from indexer.posting_builder import STOP_RENUMBERED, TOKEN_INDEX, group_postings
+from indexer.schema import LEAD_WORDS
+
+_find_words = WORD_PATTERN.findall
+
+
+def normalized_word(word: str) -> str:
+    """What `ArabicTokenizer() | ArabicNormalizeFilter()` indexes a word as ("" when it normalizes away)."""
+    return analyze_word(word)[0]
+
+
+class WordAnalysis(NamedTuple):
+    """An analyzer that maps each word of `WORD_PATTERN` to one term on its own, so it can run per distinct word."""
+
+    name: str
+    term: Callable[[str], str]  # word as written -> indexed term, "" when the word is not indexed
+    numbering: str  # how positions count the words it drops (see `posting_builder.kept_positions`)
+
+
+FUSED_ARABIC = WordAnalysis("arabic", indexed_term, STOP_RENUMBERED)
+TOKENIZE_NORMALIZE = WordAnalysis("normalize", normalized_word, TOKEN_INDEX)
+
+
+def word_analysis(analyzer) -> WordAnalysis | None:
+    """The word-wise equivalent of a Whoosh analyzer, or None when it must be run token by token."""
+    if type(analyzer) is FusedArabicAnalyzer:
+        return FUSED_ARABIC
+    if isinstance(analyzer, CompositeAnalyzer) and [type(item) for item in analyzer.items] == [
+        ArabicTokenizer, ArabicNormalizeFilter,
+    ]:
+        return TOKENIZE_NORMALIZE
+    return None
+
+
+class Joined(NamedTuple):
+    """The field's value is `"\\n".join(values of sources)`: its chunks are the sources' chunks in turn."""
+
+    sources: tuple[str, ...]
+
+    def holds(self, value: str, fields: Mapping[str, object], chunks_of: Mapping[str, list]) -> bool:
+        values = [fields.get(source) for source in self.sources]
+        return all(isinstance(item, str) for item in values) and value == "\n".join(values)
+
+
+class Opening(NamedTuple):
+    """The field's value is the first `count` chunks of `source` joined by spaces (`schema.lead_text`)."""
+
+    source: str
+    count: int
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,)
+
+    def holds(self, value: str, fields: Mapping[str, object], chunks_of: Mapping[str, list]) -> bool:
+        chunks = chunks_of.get(self.source)
+        return chunks is not None and value == " ".join(chunks[:self.count])
+
+
+# How the production schema's derived fields restate others (`schema.document_fields`).
+DERIVED_FIELDS: Mapping[str, Joined | Opening] = {
+    "exact": Joined(("title", "body")),
+    "lead": Opening("body", LEAD_WORDS),
+}
+
+
+class _AnalysisTerms:
+    """One analysis's term for every word id of the segment vocabulary."""
+
+    __slots__ = ("analysis", "terms")
+
+    def __init__(self, analysis: WordAnalysis) -> None:
+        self.analysis = analysis
+        self.terms: list[str] = []
+
+    def term_ids(self) -> tuple[np.ndarray, list[bytes]]:
+        """(term id of every word id, -1 if not indexed; the terms as UTF-8 in term id order, i.e. sorted).
+
+        Python orders str by code point, which is UTF-8 byte order, the order Whoosh keeps terms in.
+        """
+        distinct = sorted(set(self.terms))
+        if distinct and distinct[0] == "":
+            distinct.pop(0)
+        rank = {term: index for index, term in enumerate(distinct)}
+        rank[""] = -1
+        ids = np.fromiter(map(rank.__getitem__, self.terms), dtype=np.int32, count=len(self.terms))
+        return ids, [term.encode("utf-8") for term in distinct]
+
+
+class _WordField:
+    __slots__ = ("analysis", "positional", "scored", "derived_from", "chunks", "doc_ends", "derived")
+
+    def __init__(self, analysis: WordAnalysis, positional: bool, scored: bool, derived_from) -> None:
+        self.analysis = analysis
+        self.positional = positional
+        self.scored = scored
+        self.derived_from = derived_from  # a Joined or Opening, or None
+        self.chunks = array("i")  # chunk ids of the documents split for this field, end to end
+        self.doc_ends = array("q")  # per document, where its own chunks end
+        self.derived = array("b")  # per document, 1 when its chunks are taken from its sources instead
+
+
+class _ChunkIds(dict):
+    """Chunk as written -> chunk id, learned on first sight (a C-level lookup from `map`)."""
+
+    def __init__(self, learn: Callable[[str], int]) -> None:
+        super().__init__()
+        self._learn = learn
+
+    def __missing__(self, chunk: str) -> int:
+        chunk_id = self[chunk] = self._learn(chunk)
+        return chunk_id
+
+
+class WordFields:
+    """Every word field of a segment, sharing one table of chunks and one vocabulary of words as written."""
+
+    def __init__(self, fields: Mapping[str, object], positional: Callable[[object], bool]) -> None:
+        """`fields`: name -> Whoosh field object, for fields whose analyzer `word_analysis` accepts;
+        `positional(field)` says whether the field keeps positions."""
+        self._vocabulary: dict[str, int] = {}  # word as written -> word id
+        self._chunk_ids = _ChunkIds(self._learn_chunk)
+        self._chunk_words = array("i")  # every chunk's word ids, chunk after chunk
+        self._chunk_ends = array("q", [0])  # chunk c owns _chunk_words[_chunk_ends[c]:_chunk_ends[c + 1]]
+        self._analyses: dict[str, _AnalysisTerms] = {}
+        self._fields: dict[str, _WordField] = {}
+        for name, field in fields.items():
+            analysis = word_analysis(field.analyzer)
+            self._analyses.setdefault(analysis.name, _AnalysisTerms(analysis))
+            derived = DERIVED_FIELDS.get(name)
+            if derived is not None and not all(
+                source in fields and word_analysis(fields[source].analyzer) is not None
+                and not DERIVED_FIELDS.get(source) for source in derived.sources
+            ):
+                derived = None
+            self._fields[name] = _WordField(analysis, positional(field), field.scorable, derived)
+        # sources before the fields derived from them
+        self._order = sorted(self._fields, key=lambda name: (self._fields[name].derived_from is not None, name))
+
+    def analysis_names(self) -> dict[str, str]:
+        return {name: field.analysis.name for name, field in self._fields.items()}
+
+    def derived_fields(self) -> dict[str, Joined | Opening]:
+        return {name: field.derived_from for name, field in self._fields.items() if field.derived_from}
+
+    def add(self, fields: Mapping[str, object]) -> None:
+        """Append one document to every word field (an empty document where the field is absent)."""
+        chunks_of: dict[str, list[str]] = {}
+        chunk_ids = self._chunk_ids.__getitem__
+        for name in self._order:
+            target = self._fields[name]
+            value = fields.get(name)
+            derived = 0
+            if value is not None:
+                if not isinstance(value, str):
+                    raise ValueError(f"{value!r} is not a string (field {name!r})")
+                if target.derived_from is not None and target.derived_from.holds(value, fields, chunks_of):
+                    derived = 1
+                else:
+                    chunks = chunks_of[name] = value.split()
+                    target.chunks.extend(map(chunk_ids, chunks))
+            target.doc_ends.append(len(target.chunks))
+            target.derived.append(derived)
+
+    def _learn_chunk(self, chunk: str) -> int:
+        """Number a chunk not seen before: cut it into words, numbering (and analyzing) new words."""
+        vocabulary = self._vocabulary
+        for word in (chunk,) if chunk.isalnum() else _find_words(chunk):
+            word_id = vocabulary.get(word)
+            if word_id is None:
+                word_id = vocabulary[word] = len(vocabulary)
+                for analysis in self._analyses.values():
+                    analysis.terms.append(analysis.analysis.term(word))
+            self._chunk_words.append(word_id)
+        self._chunk_ends.append(len(self._chunk_words))
+        return len(self._chunk_ends) - 2
+
+    def rollback(self, docs: int) -> None:
+        """Forget every document from the `docs`-th on (a document whose `add_document` failed)."""
+        for target in self._fields.values():
+            del target.doc_ends[docs:]
+            del target.derived[docs:]
+            del target.chunks[target.doc_ends[-1] if target.doc_ends else 0:]
+
+    # --- flush -------------------------------------------------------------------------------------------
+
+    def postings(self) -> dict[str, tuple[FieldPostings, np.ndarray | None]]:
+        """name -> (postings, per-document lengths or None for an unscored field), for every word field."""
+        term_ids = {name: analysis.term_ids() for name, analysis in self._analyses.items()}
+        chunk_ends = np.frombuffer(self._chunk_ends, dtype=np.int64)
+        chunk_words = np.frombuffer(self._chunk_words, dtype=np.int32)
+        own = {name: self._own_spans(target) for name, target in self._fields.items()}
+        result = {}
+        for name, target in self._fields.items():
+            chunks, doc_chunk_counts = self._document_chunks(name, own)
+            # chunks -> words: each chunk's run of word ids, chunk after chunk
+            chunk_lengths = (chunk_ends[1:] - chunk_ends[:-1])[chunks]
+            words = chunk_words[_span_indices(chunk_ends[:-1][chunks], chunk_lengths)]
+            word_ends = np.concatenate(([0], np.cumsum(chunk_lengths)))
+            doc_starts = word_ends[np.concatenate(([0], np.cumsum(doc_chunk_counts)))]
+            word_terms, term_bytes = term_ids[target.analysis.name]
+            token_terms = word_terms[words]
+            numbering = target.analysis.numbering if target.positional else None
+            grouped = group_postings(token_terms, doc_starts, numbering)
+            postings = FieldPostings(
+                terms=[term_bytes[term] for term in grouped.term_ids.tolist()],
+                term_starts=grouped.term_starts,
+                docnums=grouped.docnums,
+                freqs=grouped.freqs,
+                weights=None,
+                positions=grouped.positions,
+            )
+            result[name] = (postings, grouped.lengths if target.scored else None)
+        return result
+
+    @staticmethod
+    def _own_spans(target: _WordField) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(chunk ids the field split itself, each document's first own chunk, its own chunk count)."""
+        ends = np.frombuffer(target.doc_ends, dtype=np.int64)
+        starts = np.concatenate(([0], ends[:-1])).astype(np.int64)
+        return np.frombuffer(target.chunks, dtype=np.int32), starts, ends - starts
+
+    def _document_chunks(self, name: str, own: Mapping) -> tuple[np.ndarray, np.ndarray]:
+        """(every document's chunk ids in turn, each document's chunk count), derived documents included."""
+        target = self._fields[name]
+        chunks, starts, counts = own[name]
+        derived = target.derived_from
+        flags = np.frombuffer(target.derived, dtype=np.int8).astype(bool)
+        if derived is None or not flags.any():
+            return chunks, counts
+        # one (start, length) piece per source per document, into the pool [own, source 1, source 2, ...]
+        pools = [chunks] + [own[source][0] for source in derived.sources]
+        offsets = np.cumsum([0] + [len(pool) for pool in pools[:-1]])
+        piece_starts = np.zeros((len(flags), len(derived.sources)), dtype=np.int64)
+        piece_counts = np.zeros_like(piece_starts)
+        piece_starts[~flags, 0] = starts[~flags]
+        piece_counts[~flags, 0] = counts[~flags]
+        for index, source in enumerate(derived.sources):
+            _, source_starts, source_counts = own[source]
+            if isinstance(derived, Opening):
+                source_counts = np.minimum(source_counts, derived.count)
+            piece_starts[flags, index] = source_starts[flags] + offsets[index + 1]
+            piece_counts[flags, index] = source_counts[flags]
+        pool = np.concatenate(pools)
+        gathered = pool[_span_indices(piece_starts.ravel(), piece_counts.ravel())]
+        return gathered, piece_counts.sum(axis=1)
+
+
+def _span_indices(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices start, start+1, ..., start+length-1 of every span, spans one after another."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(np.asarray(starts, dtype=np.int64) - offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
