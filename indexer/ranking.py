@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -91,7 +92,7 @@ def rank(searcher, text: str, filters: Filters = Filters(), sort: str = "relevan
     """Rank the documents of `searcher` for the query `text`; an empty query lists everything, newest first."""
     view = corpus_view(searcher.reader())
     ctx = _Context(searcher, view, _field_analyzers(searcher.schema), expansions_left=MAX_QUERY_EXPANSIONS)
-    tree = parse_query(text)
+    tree = parsed_query(text)
     stemmed, exact = _scoring_terms(ctx, tree)
     for term in question_frame_terms(ctx.analyzers["body"], text):
         if stemmed[term] >= 1:
@@ -120,6 +121,13 @@ def prepare_ranking(view: CorpusView) -> None:
         if name in view.reader.schema:
             view.length_norms(name, params.b)
             view.postings(name, "")  # the first lookup in a field loads its term table
+
+
+@lru_cache(maxsize=1024)
+def parsed_query(text: str) -> Group:
+    """`parse_query`, memoized: ranking and the spelling suggestion of one request parse the same text, and
+    the trees are immutable."""
+    return parse_query(text)
 
 
 def score_terms(view: CorpusView, stemmed: Counter, exact: Counter) -> np.ndarray:

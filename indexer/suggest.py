@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-from indexer.query_parser import Word, parse_query, positive_leaves
+from indexer.corpus_view import corpus_view
+from indexer.query_parser import Word, positive_leaves
+from indexer.ranking import parsed_query
 
 ARABIC_LETTERS = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
 LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -18,6 +20,7 @@ MIN_WORD_CHARS = 3  # two-letter words have too many neighbours to correct safel
 MAX_WORDS_EXAMINED = 8  # each rare word costs a few hundred lookups; a long query gets its first words fixed
 MAX_WORD_CHARS = 20  # candidates grow with length; longer "words" are pasted junk, not typos
 FIELD = "exact"
+MAX_REMEMBERED_WORDS = 200_000
 
 
 def suggest(reader, analyzer, text: str, known_df: int = KNOWN_WORD_DF) -> str | None:
@@ -30,7 +33,7 @@ def suggest(reader, analyzer, text: str, known_df: int = KNOWN_WORD_DF) -> str |
         return None
     corrections: dict[str, str] = {}
     examined = 0
-    for leaf in dict.fromkeys(positive_leaves(parse_query(text))):  # each distinct word once
+    for leaf in dict.fromkeys(positive_leaves(parsed_query(text))):  # each distinct word once
         if not isinstance(leaf, Word) or leaf.field not in (None, "title", "body"):
             continue
         if examined == MAX_WORDS_EXAMINED:
@@ -49,13 +52,27 @@ def suggest(reader, analyzer, text: str, known_df: int = KNOWN_WORD_DF) -> str |
 
 def correct_word(reader, term: str, known_df: int = KNOWN_WORD_DF) -> str | None:
     """The most frequent indexed word one edit away from `term`, if `term` itself is rare."""
-    typed_df = reader.doc_frequency(FIELD, term)
+    typed_df = _typed_frequency(reader, term)
     if typed_df >= known_df:
         return None
     threshold = max(1, typed_df * MIN_GAIN)
     scored = ((reader.doc_frequency(FIELD, candidate), candidate) for candidate in edits1(term))
     ranked = sorted((-df, candidate) for df, candidate in scored if df >= threshold)
     return ranked[0][1] if ranked else None
+
+
+def _typed_frequency(reader, term: str) -> int:
+    """The document frequency of a word a user typed, remembered per reader: query words repeat (Zipf).
+
+    Only typed words are remembered, never the hundreds of edit candidates of a rare one.
+    """
+    known = corpus_view(reader).shared("suggest:typed_df", dict)
+    df = known.get(term)
+    if df is None:
+        if len(known) >= MAX_REMEMBERED_WORDS:
+            known.clear()
+        df = known[term] = reader.doc_frequency(FIELD, term)
+    return df
 
 
 def edits1(word: str) -> set[str]:
