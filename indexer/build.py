@@ -227,6 +227,15 @@ def _remove_uncommitted_files(directory: Path) -> None:
     shutil.rmtree(directory / f"{index.indexname}.tmp", ignore_errors=True)
 
 
+def _cancel_incremental(directory: Path, writer) -> None:
+    """Cancel a writer on the live generation and delete the segment files it had already created (even when
+    cancelling fails too, as closing files does on a full disk)."""
+    try:
+        writer.cancel()
+    finally:
+        _remove_uncommitted_files(directory)
+
+
 def _commit_incremental(root: Path, pointer: Pointer, writer) -> None:
     """Commit a writer on the live generation, refresh its manifest, and bump the pointer's revision."""
     directory = root / pointer.live
@@ -285,7 +294,7 @@ def add_articles(
                     else:
                         summary.indexed += 1
         except BaseException:
-            writer.cancel()
+            _cancel_incremental(root / pointer.live, writer)
             raise
         _commit_incremental(root, pointer, writer)
         summary.generation = pointer.live
@@ -308,7 +317,7 @@ def delete_documents(ids: Iterable[str], root: str | Path) -> BuildSummary:
                 else:
                     summary.not_found.append(doc_id)
         except BaseException:
-            writer.cancel()
+            _cancel_incremental(root / pointer.live, writer)
             raise
         _commit_incremental(root, pointer, writer)
         summary.generation = pointer.live
