@@ -23,6 +23,9 @@ from soak_corpus import write_corpus
 
 FS_BYTES = 2 * 1024 * 1024  # the live index takes ~0.7 MB of it; a full rebuild of BIG needs ~2.5 MB
 LIVE, BIG = ("dfold", 30), ("dfnew", 80)  # (marker, documents)
+# An add writes array segments (never compound, so no second copy at commit): 80 documents grow the index by
+# ~1.4 MB, which fits; 240 grow it by ~3.7 MB.
+BIGGER_ADD = ("dfnew", 240)
 
 
 @pytest.fixture()
@@ -46,7 +49,8 @@ def small_fs(tmp_path):
 @pytest.fixture()
 def feeds(tmp_path):
     return {"live": write_corpus(tmp_path / "live.jsonl", *LIVE, body_words=60),
-            "big": write_corpus(tmp_path / "big.jsonl", *BIG)}
+            "big": write_corpus(tmp_path / "big.jsonl", *BIG),
+            "bigger": write_corpus(tmp_path / "bigger.jsonl", *BIGGER_ADD)}
 
 
 def free_bytes(path: Path) -> int:
@@ -128,7 +132,7 @@ def test_add_that_runs_out_of_space_fails_clearly_and_leaves_no_partial_segment(
     assert rebuild_index([feeds["live"]], root, procs=1).indexed == LIVE[1]
     before, files_before, free_before = read_pointer(root), live_snapshot(root), free_bytes(small_fs)
 
-    failed = run_cli("add", str(feeds["big"]), "--index", str(root))
+    failed = run_cli("add", str(feeds["bigger"]), "--index", str(root))
     assert_disk_full_error(failed)
     assert read_pointer(root) == before
     assert live_snapshot(root) == files_before  # no partial segment or temp folder left in the live generation
