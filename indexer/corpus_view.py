@@ -17,9 +17,10 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.columns import NumericColumn
 from whoosh.util.numeric import byte_to_length
 
-from indexer.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, has_arrays, posting_arrays, segment_matcher
+from indexer.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, posting_arrays, segment_matcher
 
-POSTINGS_CACHE_ENTRIES = 8_000_000  # postings and score entries kept per reader (about 100 MB of arrays)
+POSTINGS_CACHE_ENTRIES = 8_000_000  # postings and score entries held per reader (about 100 MB of arrays)
+CACHE_KEYS = 300_000  # terms remembered per reader, views included
 KEYWORD_FIELDS = ("source", "category")
 EMPTY_IDS = EMPTY_DOCNUMS
 EMPTY_TFS = EMPTY_WEIGHTS
@@ -41,10 +42,12 @@ class CorpusView:
     """Everything ranking reads, as arrays indexed by Whoosh document number."""
 
     def __init__(self, reader):
-        self.reader = reader
+        # Weak references only: `_views` keys on the reader, so a strong one here would keep every closed
+        # reader (and its mapped files and caches) alive forever.
+        self.reader = weakref.proxy(reader)
         self.size = reader.doc_count_all()  # docnums run 0..size-1, deleted ones included
         self.live = _live_mask(reader, self.size)
-        self._leaves = [(leaf, offset, leaf.has_deletions()) for leaf, offset in reader.leaf_readers()]
+        self._leaves = [(weakref.proxy(leaf), offset, leaf.has_deletions()) for leaf, offset in reader.leaf_readers()]
         self.doc_count = int(self.live.sum())
         self._lengths: dict[str, np.ndarray] = {}
         self._norms: dict[tuple[str, float], np.ndarray] = {}
@@ -103,10 +106,10 @@ class CorpusView:
     # --- postings --------------------------------------------------------------------------------
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, term frequencies) of `term` in `field`, live documents only.
+        """(docnums, term frequencies) of `term` in `field`, live documents only, remembered (LRU).
 
-        Array-codec segments hand their postings over as views, so only postings that had to be walked
-        through another codec's matcher are worth a place in the cache.
+        Even zero-copy postings are worth remembering: finding a term through Whoosh costs more than the
+        cache lookup. Views of the index's own arrays take no memory, so only copies count against the cap.
         """
         key = (field, term)
         with self._lock:
@@ -114,10 +117,9 @@ class CorpusView:
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        ids, tfs, walked = self._read_postings(field, term)
-        if walked:
-            self._remember(key, (ids, tfs))
-        return ids, tfs
+        value = self._read_postings(field, term)
+        self._remember(key, value)
+        return value
 
     def shared_term(self, key: tuple, compute) -> tuple[np.ndarray, np.ndarray]:
         """A per-term array pair derived from postings (e.g. a term's score vector), cached like postings."""
@@ -135,24 +137,24 @@ class CorpusView:
             if key in self._cache:
                 return
             self._cache[key] = value
-            self._cached_postings += len(value[0])
-            while self._cached_postings > POSTINGS_CACHE_ENTRIES and len(self._cache) > 1:
-                _, (old_ids, _) = self._cache.popitem(last=False)
-                self._cached_postings -= len(old_ids)
+            self._cached_postings += _held_entries(value)
+            while (self._cached_postings > POSTINGS_CACHE_ENTRIES or len(self._cache) > CACHE_KEYS) \
+                    and len(self._cache) > 1:
+                _, old = self._cache.popitem(last=False)
+                self._cached_postings -= _held_entries(old)
 
     def doc_frequency(self, field: str, term: str) -> int:
         return len(self.postings(field, term)[0])
 
-    def _read_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray, bool]:
-        """The live postings of every segment, and whether any segment had to be walked posting by posting."""
+    def _read_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The live postings of every segment (views of the index's arrays where no copy is needed)."""
         if field not in self.reader.schema:
-            return EMPTY_IDS, EMPTY_TFS, False
-        id_parts, tf_parts, walked = [], [], False
+            return EMPTY_IDS, EMPTY_TFS
+        id_parts, tf_parts = [], []
         for leaf, offset, deletions in self._leaves:
             matcher = segment_matcher(leaf, field, term)
             if matcher is None:
                 continue
-            walked = walked or not has_arrays(matcher)
             ids, tfs = posting_arrays(matcher)
             if offset:
                 ids = ids + np.int32(offset)
@@ -162,10 +164,10 @@ class CorpusView:
             id_parts.append(ids)
             tf_parts.append(tfs)
         if not id_parts:
-            return EMPTY_IDS, EMPTY_TFS, walked
+            return EMPTY_IDS, EMPTY_TFS
         if len(id_parts) == 1:
-            return id_parts[0], tf_parts[0], walked
-        return np.concatenate(id_parts), np.concatenate(tf_parts), walked
+            return id_parts[0], tf_parts[0]
+        return np.concatenate(id_parts), np.concatenate(tf_parts)
 
     # --- keyword facets and filters --------------------------------------------------------------
 
@@ -194,6 +196,11 @@ class CorpusView:
                     values[offset:offset + len(raw)][present] = raw[present].astype(np.int64)
             self._published = values
         return self._published
+
+
+def _held_entries(value: tuple[np.ndarray, np.ndarray]) -> int:
+    """Entries a cached pair keeps in memory: none for views of the index's own (memory-mapped) arrays."""
+    return len(value[0]) if any(array.flags.owndata for array in value) else 0
 
 
 def _live_mask(reader, size: int) -> np.ndarray:

@@ -129,3 +129,18 @@ def _holds_phrase(reader, docnum, terms):
     body = reader.stored_fields(docnum)["body"]
     tokens = [t.text for t in reader.schema["body"].analyzer(body)]
     return any(tokens[i:i + len(terms)] == terms for i in range(len(tokens)))
+
+
+def test_a_closed_reader_and_its_view_are_not_kept_alive():
+    import gc
+
+    from indexer import corpus_view as views
+
+    ix = two_segment_index("array")
+    for _ in range(3):
+        searcher = ix.searcher()
+        rank(searcher, '"النفط الخام" أسعار')  # fills the view's caches, phrase positions included
+        searcher.close()
+        del searcher
+    gc.collect()
+    assert not [view for view in views._views.values() if view.size == 21]
