@@ -46,6 +46,8 @@ def length_codes(lengths: np.ndarray) -> np.ndarray:
 
 def boosted_weights(freqs: np.ndarray, field_boost: float) -> np.ndarray:
     """freq * field_boost rounded once to float32, as Whoosh computes it in Python and stores it."""
+    if field_boost == 1.0:
+        return np.asarray(freqs).astype(F4)  # exact for any count below 2**24
     return (np.asarray(freqs, dtype=np.float64) * float(field_boost)).astype(F4)
 
 
@@ -66,7 +68,7 @@ def _first_problem(postings: FieldPostings, kind: str) -> str | None:
         return "terms must be sorted and unique bytes"
     if len(freqs) != len(docnums) or (postings.weights is not None and len(postings.weights) != len(docnums)):
         return "docnums, freqs and weights must have one entry per posting"
-    if len(docnums) and (docnums.min() < 0 or np.any(_within_term_steps(starts, docnums) <= 0)):
+    if len(docnums) and (docnums.min() < 0 or np.any(_within_term_steps(starts, np.asarray(docnums)) <= 0)):
         return "docnums must be non-negative and ascending within each term"
     if kind == POSITIONS and (postings.positions is None or len(postings.positions) != int(freqs.sum(dtype=I8))):
         return "a positional field needs sum(freqs) positions"
@@ -74,11 +76,10 @@ def _first_problem(postings: FieldPostings, kind: str) -> str | None:
 
 
 def _within_term_steps(starts: np.ndarray, docnums: np.ndarray) -> np.ndarray:
-    steps = np.diff(docnums.astype(np.int64))
-    first_of_term = starts[1:-1] - 1  # the step into each later term's first posting is not a step
-    keep = np.ones(len(steps), dtype=bool)
-    keep[first_of_term] = False
-    return steps[keep]
+    """docnums[p+1] - docnums[p] within each term (1 where p+1 starts a term); no overflow for docnums >= 0."""
+    steps = np.diff(docnums)
+    steps[starts[1:-1] - 1] = 1  # the step into each later term's first posting is not a step
+    return steps
 
 
 def field_arrays(kind: str, postings: FieldPostings, weights: np.ndarray, codes: np.ndarray) -> dict[str, np.ndarray]:
@@ -108,8 +109,8 @@ def field_arrays(kind: str, postings: FieldPostings, weights: np.ndarray, codes:
     arrays.update(block_term_starts=block_term_starts, block_max_weight=top, block_min_length=shortest,
                   block_max_length=longest)
     if kind == POSITIONS:
-        cumulative = np.concatenate(([0], np.cumsum(freqs.astype(I8))))  # (cumsum's own cast is 7x slower)
-        arrays["position_term_starts"] = cumulative[starts].astype(I8)
+        term_positions = np.add.reduceat(freqs, starts[:-1], dtype=I8) if len(starts) > 1 else np.zeros(0, I8)
+        arrays["position_term_starts"] = np.concatenate(([0], np.cumsum(term_positions))).astype(I8)
         arrays["positions"] = np.asarray(postings.positions, dtype=I4)
     return arrays
 
@@ -121,10 +122,9 @@ def _segment_stats(seg_starts: np.ndarray, weights: np.ndarray, codes: np.ndarra
         return np.zeros(0, F4), np.zeros(0, F4), np.zeros(0, U1), np.zeros(0, U1)
     # float32 weights summed in float64 are exact for any realistic count, so the order W3 adds them in
     # (posting by posting) cannot change the float32 result
-    total = np.add.reduceat(weights.astype(np.float64), seg_starts).astype(F4) if with_total else None
+    total = np.add.reduceat(weights, seg_starts, dtype=np.float64).astype(F4) if with_total else None
     top = np.maximum(np.maximum.reduceat(weights, seg_starts), 0).astype(F4)
-    nonzero = np.where(codes == 0, 256, codes.astype(np.int16))
-    shortest = np.minimum.reduceat(nonzero, seg_starts)
-    shortest = np.where(shortest == 256, 0, shortest).astype(U1)
+    # codes - 1 in uint8 wraps 0 (no length) to 255, above every real code - 1; + 1 wraps an all-255 run back to 0
+    shortest = (np.minimum.reduceat(codes - np.uint8(1), seg_starts) + np.uint8(1)).astype(U1)
     longest = np.maximum.reduceat(codes, seg_starts).astype(U1)
     return total, top, shortest, longest
