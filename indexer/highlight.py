@@ -207,12 +207,16 @@ def _word_start(text: str, index: int) -> int:
 
     A "word" longer than MAX_WORD_CHARS (a URL, a run without spaces) is cut rather than followed.
     """
-    return _TRAILING_WORD.search(text, max(0, index - MAX_WORD_CHARS), index).start()
+    low = max(0, index - MAX_WORD_CHARS)
+    space = _LAST_SPACE.search(text, low, index)
+    return low if space is None else space.end()
 
 
 def _word_end(text: str, index: int) -> int:
     return _LEADING_WORD.match(text, index, min(len(text), index + MAX_WORD_CHARS)).end()
 
 
-_TRAILING_WORD = re.compile(r"\S*\Z")  # searched up to `index`: the word part before it (a regex walks in C)
+# searched up to `index`: the last whitespace before it (the lookahead only runs at whitespace, so this is
+# linear, where matching the word itself from every start position was quadratic in MAX_WORD_CHARS)
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
 _LEADING_WORD = re.compile(r"\S*")
