@@ -10,6 +10,7 @@ import http.client
 import itertools
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -112,7 +113,7 @@ def running_server(index_root: Path, repo_root: Path, workers: int, log_path: Pa
     base = f"http://{HOST}:{port}"
     try:
         _wait_healthy(server, base, log_path, start_timeout)
-        yield base
+        yield base, server.pid  # the server leads its own process group
     finally:
         _stop(server)
 
@@ -156,16 +157,51 @@ def warm_up(base: str, paths: Sequence[str], count: int = 20) -> None:
 
 
 def run_wrk(base: str, paths: Sequence[str], seconds: float, concurrency: int, script_dir: Path) -> dict:
-    """Load `base` with wrk for `seconds` at `concurrency` connections over 2 threads."""
+    """Load `base` with wrk for `seconds` at `concurrency` connections over 2 threads.
+
+    wrk runs on the same cores as the server, so the CPU it used (cores, averaged over the run) is reported.
+    """
     script = script_dir / "bench-paths.lua"
     script.write_text(wrk_script(paths), encoding="ascii")
     threads = max(1, min(2, concurrency))
     command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
                "--latency", "-s", str(script), base + SEARCH_PATH]
+    before, started = _children_cpu_seconds(), time.monotonic()
     completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    elapsed = time.monotonic() - started
     if completed.returncode != 0:
         raise RuntimeError(f"wrk failed: {completed.stderr.strip()[-500:]}")
-    return {"tool": "wrk", **parse_wrk_output(completed.stdout)}
+    load_cores = round((_children_cpu_seconds() - before) / elapsed, 3) if elapsed > 0 else None
+    return {"tool": "wrk", **parse_wrk_output(completed.stdout), "load_generator_cores": load_cores}
+
+
+def _children_cpu_seconds() -> float:
+    """User + system CPU of the child processes waited for so far (wrk, once it has exited)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_group_cpu_seconds(pgid: int) -> float | None:
+    """User + system CPU of every live process of a process group (gunicorn's master and workers), from /proc.
+
+    None where /proc is not available; processes that exit meanwhile are simply not counted.
+    """
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the command: state, ppid, pgrp, ..., utime (11), stime (12)
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def run_python_load(base: str, paths: Sequence[str], seconds: float, concurrency: int) -> dict:
@@ -216,12 +252,17 @@ def measure_http(index_root: Path, repo_root: Path, queries: Sequence[str], seco
                  concurrency: int, workers: int, work_dir: Path) -> dict:
     """Serve `index_root` with gunicorn and measure requests/s, p99 and errors under a bounded load."""
     paths = search_paths(queries)
-    with running_server(index_root, repo_root, workers, work_dir / "server.log") as base:
+    with running_server(index_root, repo_root, workers, work_dir / "server.log") as (base, server_group):
         warm_up(base, paths)
+        server_before = process_group_cpu_seconds(server_group)
         if shutil.which("wrk"):
             result = run_wrk(base, paths, seconds, concurrency, work_dir)
         else:
             result = run_python_load(base, paths, seconds, concurrency)
+        server_after = process_group_cpu_seconds(server_group)
     result.update({"concurrency": concurrency, "workers": workers,
                    "errors": result["socket_errors"] + result["non_2xx"]})
+    if server_before is not None and server_after is not None and result["requests"]:
+        # the server's own CPU per request: what throughput would be with the cores to itself
+        result["server_cpu_ms_per_request"] = round((server_after - server_before) * 1000 / result["requests"], 3)
     return result

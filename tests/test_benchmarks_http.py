@@ -104,3 +104,16 @@ def test_python_load_counts_requests_and_http_errors_within_its_time_bound():
     assert 0 < result["non_2xx"] < result["requests"]  # every other path answers 500
     assert result["socket_errors"] == 0
     assert result["p99_ms"] >= result["p50_ms"] > 0
+
+
+def test_process_group_cpu_counts_this_process():
+    import os
+    import time
+
+    from benchmarks.http_load import process_group_cpu_seconds
+
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:  # burn a little CPU so the kernel's tick count moves
+        pass
+    group = process_group_cpu_seconds(os.getpgrp())
+    assert group is not None and group >= time.process_time() - 0.05
