@@ -14,6 +14,7 @@ document. Every Whoosh reader decompresses both the same way.
 """
 from __future__ import annotations
 
+import heapq
 from array import array
 
 import numpy as np
@@ -103,15 +104,16 @@ class BulkSegmentWriter(SegmentWriter):
             del lengths[docs:]
 
     def _flush_segment(self) -> None:
-        fields = {name: (postings.postings(), self._lengths.get(name)) for name, postings in self._others.items()}
-        fields.update(self._words.postings())
-        for name in sorted(fields):
-            postings, lengths = fields[name]
+        others = (
+            (name, postings.postings(), self._lengths.get(name)) for name, postings in sorted(self._others.items())
+        )
+        for name, postings, lengths in heapq.merge(others, self._words.postings(), key=lambda item: item[0]):
             if lengths is not None:
                 lengths = np.frombuffer(lengths, dtype=np.int32) if isinstance(lengths, array) else lengths
                 _write_lengths(self.perdocwriter, name, lengths)
             if postings.terms:
                 self.fieldwriter.write_field(name, self.schema[name], postings, lengths)
+            del postings, lengths
         self.perdocwriter.close()
         self.fieldwriter.close()
 

@@ -15,7 +15,7 @@ checked on every document by comparing values, and a document where they do not 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -211,24 +211,31 @@ class WordFields:
 
     # --- flush -------------------------------------------------------------------------------------------
 
-    def postings(self) -> dict[str, tuple[FieldPostings, np.ndarray | None]]:
-        """name -> (postings, per-document lengths or None for an unscored field), for every word field."""
+    def names(self) -> list[str]:
+        return list(self._fields)
+
+    def postings(self) -> Iterator[tuple[str, FieldPostings, np.ndarray | None]]:
+        """(name, postings, per-document lengths or None for an unscored field) of every word field, by name,
+        one field at a time (a field's arrays are the flush's peak memory: hold one at a time)."""
         term_ids = {name: analysis.term_ids() for name, analysis in self._analyses.items()}
         chunk_ends = np.frombuffer(self._chunk_ends, dtype=np.int64)
         chunk_words = np.frombuffer(self._chunk_words, dtype=np.int32)
         own = {name: self._own_spans(target) for name, target in self._fields.items()}
-        result = {}
-        for name, target in self._fields.items():
+        for name in sorted(self._fields):
+            target = self._fields[name]
             chunks, doc_chunk_counts = self._document_chunks(name, own)
             # chunks -> words: each chunk's run of word ids, chunk after chunk
             chunk_lengths = (chunk_ends[1:] - chunk_ends[:-1])[chunks]
             words = chunk_words[_span_indices(chunk_ends[:-1][chunks], chunk_lengths)]
             word_ends = np.concatenate(([0], np.cumsum(chunk_lengths)))
             doc_starts = word_ends[np.concatenate(([0], np.cumsum(doc_chunk_counts)))]
+            del chunks, chunk_lengths, word_ends
             word_terms, term_bytes = term_ids[target.analysis.name]
             token_terms = word_terms[words]
+            del words
             numbering = target.analysis.numbering if target.positional else None
             grouped = group_postings(token_terms, doc_starts, numbering)
+            del token_terms
             postings = FieldPostings(
                 terms=[term_bytes[term] for term in grouped.term_ids.tolist()],
                 term_starts=grouped.term_starts,
@@ -237,8 +244,7 @@ class WordFields:
                 weights=None,
                 positions=grouped.positions,
             )
-            result[name] = (postings, grouped.lengths if target.scored else None)
-        return result
+            yield name, postings, grouped.lengths if target.scored else None
 
     @staticmethod
     def _own_spans(target: _WordField) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
