@@ -3,10 +3,16 @@
 The writer lock is not waited for: the second writer must fail at once with exit code 4 and a message that
 names the index, while the first finishes. Afterwards the index opens and holds exactly the documents of
 the writers that succeeded, in the order they ran. Run with `pytest -s` to see the figures.
+
+The first writer reads its feed from a named pipe that the test fills in two halves, so it is provably still
+running (holding the lock, half-way through its feed) when the second writer tries, however fast indexing is.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
 import time
 from pathlib import Path
 
@@ -54,6 +60,37 @@ def assert_refused(result, root: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@contextlib.contextmanager
+def piped_feed(path: Path, marker: str, count: int, reader):
+    """A named pipe at `path` for `reader` (a started CLI process); yields a function that writes the first
+    half of the feed's lines and returns, and writes the second half (ending the feed) on exit."""
+    lines = [json.dumps(row, ensure_ascii=False) + "\n" for row in corpus_rows(marker, count, body_words=120)]
+    descriptor = _open_pipe_for_writing(path, reader)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as pipe:
+        def first_half() -> None:
+            pipe.writelines(lines[: count // 2])
+            pipe.flush()
+        yield first_half
+        pipe.writelines(lines[count // 2:])
+
+
+def _open_pipe_for_writing(path: Path, reader) -> int:
+    """Open the pipe once `reader` has opened it (never block on a reader that died first)."""
+    started = time.monotonic()
+    while True:
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as error:
+            if error.errno != errno.ENXIO:  # ENXIO: no reader yet
+                raise
+            assert reader.poll() is None, f"writer ended before reading its feed: {reader.communicate()}"
+            assert time.monotonic() - started < LOCK_WAIT_SECONDS, "writer never opened its feed"
+            time.sleep(0.01)
+            continue
+        os.set_blocking(descriptor, True)
+        return descriptor
+
+
 def stats_documents(root: Path) -> int:
     result = run_cli("stats", "--index", str(root), "--json")
     assert result.returncode == 0, result.stderr
@@ -73,14 +110,18 @@ def root(tmp_path, feeds):
     return root
 
 
-def test_add_and_delete_during_a_reindex_exit_4_and_the_reindex_completes(root, feeds):
-    reindex = start_cli("reindex", str(feeds[BIG[0]]), "--index", str(root), "--procs", "1")
+def test_add_and_delete_during_a_reindex_exit_4_and_the_reindex_completes(root, feeds, tmp_path):
+    pipe = tmp_path / "wbig-piped.jsonl"
+    os.mkfifo(pipe)
+    reindex = start_cli("reindex", str(pipe), "--index", str(root), "--procs", "1")
     try:
-        wait_for_lock(root, reindex)
-        second = [start_cli("add", str(feeds[EXTRA[0]]), "--index", str(root)),
-                  start_cli("delete", "wbase-00001", "--index", str(root))]
-        refused = [finish(process, LOCK_WAIT_SECONDS) for process in second]
-        still_running = reindex.poll() is None
+        with piped_feed(pipe, *BIG, reader=reindex) as first_half:
+            first_half()
+            wait_for_lock(root, reindex)
+            second = [start_cli("add", str(feeds[EXTRA[0]]), "--index", str(root)),
+                      start_cli("delete", "wbase-00001", "--index", str(root))]
+            refused = [finish(process, LOCK_WAIT_SECONDS) for process in second]
+            still_running = reindex.poll() is None
         code, out, err = finish(reindex)
     finally:
         if reindex.poll() is None:
@@ -88,7 +129,7 @@ def test_add_and_delete_during_a_reindex_exit_4_and_the_reindex_completes(root, 
     for code_seen, _, message in refused:
         assert code_seen == EXIT_BUSY and "already running" in message and str(root) in message
         assert "Traceback" not in message
-    assert still_running, "the reindex ended before the other writers tried: give it a bigger feed"
+    assert still_running, "the reindex ended before its feed did"
     assert code == 0, err
     assert live_ids(root) == ids_of(*BIG)
     documents = stats_documents(root)
@@ -97,19 +138,23 @@ def test_add_and_delete_during_a_reindex_exit_4_and_the_reindex_completes(root, 
     assert documents == BIG[1]
 
 
-def test_reindex_during_an_add_exits_4_and_the_add_lands(root, feeds):
+def test_reindex_during_an_add_exits_4_and_the_add_lands(root, feeds, tmp_path):
     before = read_pointer(root)
-    add = start_cli("add", str(feeds[EXTRA[0]]), "--index", str(root))
+    pipe = tmp_path / "wextra-piped.jsonl"
+    os.mkfifo(pipe)
+    add = start_cli("add", str(pipe), "--index", str(root))
     try:
-        wait_for_lock(root, add)
-        refused = run_cli("reindex", str(feeds[BIG[0]]), "--index", str(root), timeout=LOCK_WAIT_SECONDS)
-        still_running = add.poll() is None
+        with piped_feed(pipe, *EXTRA, reader=add) as first_half:
+            first_half()
+            wait_for_lock(root, add)
+            refused = run_cli("reindex", str(feeds[BIG[0]]), "--index", str(root), timeout=LOCK_WAIT_SECONDS)
+            still_running = add.poll() is None
         code, out, err = finish(add)
     finally:
         if add.poll() is None:
             add.kill()
     assert_refused(refused, root)
-    assert still_running, "the add ended before the reindex tried: give it a bigger feed"
+    assert still_running, "the add ended before its feed did"
     assert code == 0, err
     after = read_pointer(root)
     assert (after.live, after.revision) == (before.live, before.revision + 1)  # one commit, same generation
