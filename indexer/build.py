@@ -36,7 +36,7 @@ from indexer.store import IndexNotFound, open_generation, read_live_pointer
 from indexer.writer_lock import writer_lock
 
 # A fresh build flushes a Whoosh segment every this many documents (per worker): it bounds the memory of the
-# in-memory posting lists (~550 MB per worker at 15k ANT articles) while keeping the segment count, and so
+# in-memory postings (~400 MB per worker at flush for 15k ANT articles) while keeping the segment count, and so
 # the per-query cost, small.
 DOCS_PER_SEGMENT = 16_000
 PROGRESS_EVERY = 100

@@ -1,9 +1,9 @@
 """A Whoosh segment writer for fresh bulk builds: postings kept as arrays and built with numpy at flush.
 
 Stock `SegmentWriter` analyzes every field token by token and sends every posting through a pool and a
-per-posting codec writer. This one keeps each field's postings in the compact in-memory forms of
-`bulk_fields` (word ids for the Arabic text fields, one value per document for ids and dates) and at flush
-hands each field's `FieldPostings` to the array codec's `write_field` in one call. Stored fields and columns
+per-posting codec writer. This one keeps each field's postings in compact in-memory forms (`bulk_word_fields`:
+word-chunk ids for the Arabic text fields; `bulk_fields`: one value per document for ids and dates) and at
+flush hands each field's `FieldPostings` to the array codec's `write_field` in one call. Stored fields and columns
 go through the codec's per-document writer as with the stock writer, and field lengths are written at flush.
 The segment equals what `SegmentWriter(ix, codec=ArrayCodec())` writes, term for term (a test checks it).
 
@@ -20,6 +20,7 @@ from array import array
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.columns import CompressedBytesColumn
+from whoosh.fields import UnknownFieldError
 from whoosh.writing import SegmentWriter
 
 from indexer.array_codec import ArrayCodec
@@ -41,6 +42,9 @@ class BulkSegmentWriter(SegmentWriter):
         super().__init__(index, **kwargs)
         _stored_fields_writer(self.perdocwriter)._level = STORED_ZLIB_LEVEL
         schema = self.schema
+        self._field_objects = dict(schema.items())
+        self._stored = {name for name, field in self._field_objects.items() if field.stored}
+        self._columns = {name: field for name, field in self._field_objects.items() if field.column_type}
         word_fields = {}
         self._others = {}  # name -> in-memory postings of a field that is not a word field
         self._lengths: dict[str, array] = {}  # per-document lengths of the scored fields that are not word fields
@@ -62,10 +66,9 @@ class BulkSegmentWriter(SegmentWriter):
         self._check_state()
         if any(name.startswith("_") for name in fields):
             raise ValueError("BulkSegmentWriter does not support per-document boosts or custom stored values")
-        fieldnames = sorted(fields)
-        self._check_fields(self.schema, fieldnames)
+        if not self._field_objects.keys() >= fields.keys():
+            raise UnknownFieldError(f"No field named {sorted(fields.keys() - self._field_objects.keys())[0]!r}")
         docnum = self.docnum
-        schema = self.schema
         try:
             # everything that can fail comes before the per-document writer is touched
             self._words.add(fields)
@@ -75,19 +78,19 @@ class BulkSegmentWriter(SegmentWriter):
                 if name in self._lengths:
                     self._lengths[name].append(length)
             columns = [
-                (name, schema[name].column_type, schema[name].to_column_value(fields[name]))
-                for name in fieldnames if schema[name].column_type and fields[name] is not None
+                (name, field.column_type, field.to_column_value(fields[name]))
+                for name, field in self._columns.items() if fields.get(name) is not None
             ]
         except Exception:
             self._rollback(docnum)
             raise
         perdocwriter = self.perdocwriter
         perdocwriter.start_doc(docnum)
-        for name in fieldnames:
+        field_objects = self._field_objects
+        for name in sorted(self._stored.intersection(fields)):  # stored values, by name as the stock writer
             value = fields[name]
             if value is not None:
-                field = schema[name]
-                perdocwriter.add_field(name, field, value if field.stored else None, 0)  # lengths: at flush
+                perdocwriter.add_field(name, field_objects[name], value, 0)  # lengths are written at flush
         for name, column, value in columns:
             perdocwriter.add_column_value(name, column, value)
         perdocwriter.finish_doc()

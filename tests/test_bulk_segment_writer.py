@@ -125,3 +125,13 @@ def test_a_failed_document_leaves_no_trace(tmp_path):
                 writer.add_document(**broken)
     writer.commit(merge=False)
     assert index_contents(tmp_path / "bulk") == index_contents(tmp_path / "stock")
+
+
+def test_an_unknown_field_is_refused_as_by_the_stock_writer(tmp_path):
+    from whoosh.fields import UnknownFieldError
+
+    ix = index.create_in(str(tmp_path), build_schema("arabic"))
+    writer = BulkSegmentWriter(ix)
+    with pytest.raises(UnknownFieldError, match="summary"):
+        writer.add_document(**document_fields(EDGE_CASES[0]), summary="ملخص")  # "summary"
+    writer.cancel()
