@@ -15,7 +15,8 @@ def count_tokens(analyzer, texts: Sequence[str]) -> int:
 
 
 def measure_analyzer(analyzer_name: str, texts: Sequence[str]) -> dict:
-    """One timed pass over `texts`; runs before the other sections so no earlier work warmed a stem memo."""
+    """One timed pass over `texts`; runs before the other sections so no earlier work warmed the analyzer's
+    memos (each distinct word's analysis and each distinct whitespace-separated chunk's terms)."""
     from analyzers.registry import get_analyzer
 
     analyzer = get_analyzer(analyzer_name)
