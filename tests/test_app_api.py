@@ -251,3 +251,20 @@ def test_bidi_overrides_are_escaped_in_the_json_bytes(client):
     raw = client.get("/api/documents/bidi-override").get_data(as_text=True)
     assert BIDI_OVERRIDE not in raw and "\\u202e" in raw
     assert json.loads(raw)["title"].startswith(f"مدرسة {BIDI_OVERRIDE}")  # "school" + override, value intact
+
+
+def test_opening_the_index_at_worker_start_never_raises(index_root, tmp_path, monkeypatch):
+    # gunicorn halts the whole server when a worker fails to boot, so no index problem may escape
+    from search_app.index_binding import EXTENSION_KEY, open_index_early
+
+    ready = create_app({"INDEX": str(index_root)})
+    open_index_early(ready)  # opens and prepares the live index
+    assert ready.test_client().get("/api/search", query_string={"q": "مدرسة"}).status_code == 200
+    open_index_early(create_app({"INDEX": str(tmp_path / "nothing")}))  # missing index: logged only
+    broken = create_app({"INDEX": str(index_root)})
+
+    def unexpected():
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(broken.extensions[EXTENSION_KEY], "check", unexpected)
+    open_index_early(broken)
