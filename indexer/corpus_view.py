@@ -19,7 +19,7 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, posting_arrays, segment_matcher
 
-POSTINGS_CACHE_ENTRIES = 8_000_000  # postings and score entries held per reader (about 100 MB of arrays)
+POSTINGS_CACHE_ENTRIES = 16_000_000  # postings and score entries held per reader (at most ~130 MB of arrays)
 CACHE_KEYS = 300_000  # terms remembered per reader, views included
 KEYWORD_FIELDS = ("source", "category")
 EMPTY_IDS = EMPTY_DOCNUMS
