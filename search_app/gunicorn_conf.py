@@ -27,10 +27,18 @@ preload_app = False
 
 
 def post_worker_init(worker):
-    """Open and prepare the index as the worker boots, so that no client waits for it."""
-    from search_app.index_binding import open_index_early
+    """Open and prepare the index as the worker boots, so that no client waits for it.
 
-    open_index_early(worker.wsgi)
+    Nothing may escape: gunicorn stops the whole server when a worker fails to boot. The app is taken from
+    its module, not from `worker.wsgi`, which may be wrapped in middleware.
+    """
+    try:
+        from search_app.index_binding import open_index_early
+        from search_app.wsgi import app
+
+        open_index_early(app)
+    except Exception:  # noqa: BLE001 - the first request meets (and reports) the same problem
+        worker.log.exception("index not opened at worker start")
 
 accesslog = "-"
 errorlog = "-"

@@ -29,11 +29,8 @@ def open_index_early(app: Flask) -> None:
     """Open and prepare the index before the first request (gunicorn calls this as each worker boots).
 
     A missing or damaged index is not an error here: requests report it (503) until a reindex fixes it.
-    Nothing may escape: gunicorn stops the whole server when a worker fails to boot.
     """
     try:
         app.extensions[EXTENSION_KEY].check()
     except IndexUnavailable as error:
         app.logger.error("index not opened at worker start: %s", error)
-    except Exception:  # noqa: BLE001 - the first request will meet (and report) the same problem
-        app.logger.exception("index not opened at worker start")

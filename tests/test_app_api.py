@@ -253,18 +253,22 @@ def test_bidi_overrides_are_escaped_in_the_json_bytes(client):
     assert json.loads(raw)["title"].startswith(f"مدرسة {BIDI_OVERRIDE}")  # "school" + override, value intact
 
 
-def test_opening_the_index_at_worker_start_never_raises(index_root, tmp_path, monkeypatch):
+def test_opening_the_index_at_worker_start_never_stops_the_server(index_root, tmp_path, monkeypatch):
     # gunicorn halts the whole server when a worker fails to boot, so no index problem may escape
-    from search_app.index_binding import EXTENSION_KEY, open_index_early
+    import logging
+
+    from search_app import gunicorn_conf, index_binding
 
     ready = create_app({"INDEX": str(index_root)})
-    open_index_early(ready)  # opens and prepares the live index
+    index_binding.open_index_early(ready)  # opens and prepares the live index
     assert ready.test_client().get("/api/search", query_string={"q": "مدرسة"}).status_code == 200
-    open_index_early(create_app({"INDEX": str(tmp_path / "nothing")}))  # missing index: logged only
-    broken = create_app({"INDEX": str(index_root)})
+    index_binding.open_index_early(create_app({"INDEX": str(tmp_path / "nothing")}))  # missing: logged only
 
-    def unexpected():
+    class Worker:
+        log = logging.getLogger("test-worker")
+
+    def unexpected(app):
         raise OSError("disk went away")
 
-    monkeypatch.setattr(broken.extensions[EXTENSION_KEY], "check", unexpected)
-    open_index_early(broken)
+    monkeypatch.setattr(index_binding, "open_index_early", unexpected)
+    gunicorn_conf.post_worker_init(Worker())
