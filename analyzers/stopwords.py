@@ -19,10 +19,10 @@ QUESTION_WORDS = ("هل", "متى", "كيف", "أين", "ماذا", "لماذا"
                   # with a preposition or conjunction in front: "by what", "for whom", "in which", "and when"
                   "بماذا", "عماذا", "لمن", "بمن", "عمن", "ممن", "فيم", "بم", "عم", "مم", "بأي", "لأي", "وأي",
                   "أية", "بكم", "ومتى", "وكيف", "وأين", "وهل", "وكم", "وماذا", "ولماذا")
-# Relative pronouns Savoy's list lacks (dual and plural, and اللتي, a frequent misspelling of التي), and
-# ما fused with a preposition ("from what", "with what", "about what", "in what").
-RELATIVES = ("اللذان", "اللتان", "اللذين", "اللتين", "اللاتي", "اللواتي", "اللائي", "اللتي", "اللتى",
-             "مما", "بما", "عما", "فيما")
+# Relative pronouns Savoy's list lacks (dual and plural, and اللتي / اللذي, frequent misspellings of التي /
+# الذي), and ما fused with a preposition ("from what", "with what", "about what", "in what").
+RELATIVES = ("اللذان", "اللتان", "اللذين", "اللتين", "اللاتي", "اللواتي", "اللائي", "اللتي", "اللتى", "اللذي",
+             "اللذى", "مما", "بما", "عما", "فيما")
 # A bare article is never a word on its own (a typo or a cut-off word such as "ال").
 FRAGMENTS = ("ال",)
 

@@ -85,6 +85,7 @@ QUESTION_FORMS = [
     ("ومتى", "and when"),
     ("ال", "a bare article, never a word on its own"),
     ("اللتى", "which (f.), a frequent misspelling of التي"),
+    ("اللذى", "which (m.), the same misspelling of الذي"),
     ("اللذان", "which (dual)"),
     ("مما", "from what / which"),
 ]
