@@ -14,6 +14,7 @@ import numpy as np
 from whoosh.analysis import IDTokenizer
 from whoosh.fields import NUMERIC
 from whoosh.formats import Existence, Frequency, Positions
+from whoosh.formats import tokens as analysis_tokens
 
 from indexer.array_codec import FieldPostings
 
@@ -118,22 +119,31 @@ def _single_term_postings(terms: list[bytes], term_ids: np.ndarray, docnums: np.
 
 
 class GenericField:
-    """Any other indexed field, through its own `index()`: one row per posting, in document order."""
+    """Any other indexed field: one row per posting, in document order.
+
+    Text fields (Frequency and Positions formats) run their analyzer here and count, as the format's
+    `word_values` does, without encoding positions to bytes only to decode them again; other formats go
+    through the field's own `index()`.
+    """
 
     def __init__(self, field) -> None:
         self._field = field
+        self._kind = posting_kind(field)
         self._term_numbers: dict[bytes, int] = {}
         self._terms = array("i")
         self._docnums = array("i")
         self._freqs = array("i")
         self._weights = array("f")
-        self._positions = array("i") if posting_kind(field) == "positions" else None
+        self._positions = array("i") if self._kind == "positions" else None
 
     def add(self, value, docnum: int) -> int:
         field = self._field
-        decode = field.format.decode_positions if self._positions is not None else None
+        if not isinstance(value, (str, list, tuple)):
+            raise ValueError(f"{value!r} is not unicode or sequence")
+        rows = self._analyzed(value) if self._kind != "existence" else (
+            (tbytes, freq, weight, None) for tbytes, freq, weight, _ in field.index(value))
         length = 0
-        for tbytes, freq, weight, vbytes in field.index(value):
+        for tbytes, freq, weight, positions in rows:
             number = self._term_numbers.get(tbytes)
             if number is None:
                 number = self._term_numbers[tbytes] = len(self._term_numbers)
@@ -141,10 +151,29 @@ class GenericField:
             self._docnums.append(docnum)
             self._freqs.append(freq)
             self._weights.append(weight)
-            if decode is not None:
-                self._positions.extend(decode(vbytes))
+            if positions is not None:
+                self._positions.extend(positions)
             length += freq
         return length if field.scorable else 0
+
+    def _analyzed(self, value):
+        """(term bytes, frequency, weight, positions or None) per distinct term, as `Frequency.word_values`
+        and `Positions.word_values` compute them."""
+        positional = self._positions is not None
+        options = {"mode": "index", "boosts": True, "positions": True} if positional else {"mode": "index", "boosts": True}
+        found: dict[str, list[int]] = {}
+        weights: dict[str, float] = {}
+        for token in analysis_tokens(value, self._field.analyzer, options):
+            text = token.text
+            occurrences = found.get(text)
+            if occurrences is None:
+                occurrences = found[text] = []
+                weights[text] = 0.0
+            occurrences.append(token.pos if positional else 0)
+            weights[text] += token.boost
+        boost = self._field.format.field_boost
+        for text, occurrences in found.items():
+            yield text.encode("utf-8"), len(occurrences), weights[text] * boost, occurrences if positional else None
 
     def rollback(self, docnum: int) -> None:
         keep = len(self._docnums)
