@@ -1,8 +1,10 @@
 """The tokenizer and the analyzers as Whoosh sees them: words, offsets, positions, query mode."""
+import sys
+
 import pytest
 
 from analyzers import arabic_analyzer, get_analyzer
-from analyzers.tokenizer import ArabicTokenizer
+from analyzers.tokenizer import WORD_PATTERN, ArabicTokenizer
 
 
 def words(text):
@@ -94,3 +96,14 @@ QUESTION_FORMS = [
 @pytest.mark.parametrize("word, gloss", QUESTION_FORMS, ids=[c[1] for c in QUESTION_FORMS])
 def test_question_forms_are_stopwords(word, gloss):
     assert [t.text for t in arabic_analyzer()(f"{word} تقع القاهرة؟")] == ["يقع", "قاهرة"]
+
+
+WHITESPACE = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()]
+
+
+@pytest.mark.parametrize("context", ["ب{}ب", "1{}2", "بَ{}ب", "ب\u200c{}ب", "a{}_", "3.{}5"])
+def test_no_word_holds_whitespace_so_chunks_can_be_analyzed_alone(context):
+    """The analyzer (and the bulk indexer) cut text with `str.split()` and find words chunk by chunk."""
+    for space in WHITESPACE:
+        text = context.format(space)
+        assert WORD_PATTERN.findall(text) == [word for chunk in text.split() for word in WORD_PATTERN.findall(chunk)]
