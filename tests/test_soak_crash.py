@@ -26,8 +26,9 @@ from soak_corpus import write_corpus
 MARKERS = ("crasha", "crashb")  # two corpora, told apart by id prefix and marker word
 DOCUMENTS = {"crasha": 80, "crashb": 100}
 # The slow plan kills at timed moments (0.5 s, 1.5 s into the build): its corpora are big enough that the
-# build is still running then even on an idle machine, where 100 articles index in well under a second.
-SLOW_DOCUMENTS = {"crasha": 1500, "crashb": 1600}
+# build is still running then even on an idle machine, where the bulk writer indexes ~2,000 of these short
+# articles a second in one process.
+SLOW_DOCUMENTS = {"crasha": 6000, "crashb": 6400}
 KILL_WAIT_SECONDS = 120  # longest wait for a kill point before the test gives up
 WORKER_EXIT_SECONDS = 15  # workers poll their parent every second
 
@@ -197,7 +198,7 @@ def test_add_killed_mid_commit_keeps_the_live_index_and_the_next_add_cleans_up(t
     documents readable, and the next `add` must succeed and leave only the files its table of contents names."""
     root = tmp_path / "index"
     base = write_corpus(tmp_path / "base.jsonl", "addbase", 40, body_words=80)
-    extra = write_corpus(tmp_path / "extra.jsonl", "addextra", 120, body_words=120)
+    extra = write_corpus(tmp_path / "extra.jsonl", "addextra", 600, body_words=120)  # still adding 0.5 s in
     assert rebuild_index([base], root, procs=1).indexed == 40
     before = read_pointer(root)
     live = root / before.live
@@ -226,7 +227,7 @@ def test_add_killed_mid_commit_keeps_the_live_index_and_the_next_add_cleans_up(t
     assert again.returncode == 0, again.stderr
     recover_seconds = time.monotonic() - started
     stats = run_cli("stats", "--index", str(root), "--json")
-    assert stats.returncode == 0 and '"documents": 160' in stats.stdout, stats.stderr
+    assert stats.returncode == 0 and '"documents": 640' in stats.stdout, stats.stderr
     assert not leftovers & {path.name for path in live.iterdir()}, "the killed add's files are still there"
     print(f"\nSOAK add killed mid-write: {len(leftovers)} partial files left, live docs 40 kept; "
-          f"next add {recover_seconds:.1f}s (time to recover) -> 160 docs, partial files removed")
+          f"next add {recover_seconds:.1f}s (time to recover) -> 640 docs, partial files removed")
