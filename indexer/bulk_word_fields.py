@@ -92,26 +92,41 @@ DERIVED_FIELDS: Mapping[str, Joined | Opening] = {
 
 
 class _AnalysisTerms:
-    """One analysis's term for every word id of the segment vocabulary."""
+    """One analysis's term for every word id of the segment vocabulary, terms numbered as first seen.
 
-    __slots__ = ("analysis", "terms")
+    Numbering at first sight (one dict lookup per new word) leaves flush only the distinct terms to sort,
+    as UTF-8 (byte comparison is cheaper than comparing Arabic str), and a numpy gather for the words.
+    """
+
+    __slots__ = ("analysis", "term_numbers", "word_terms")
 
     def __init__(self, analysis: WordAnalysis) -> None:
         self.analysis = analysis
-        self.terms: list[str] = []
+        self.term_numbers: dict[str, int] = {}  # indexed term -> its number, in first-seen order
+        self.word_terms = array("i")  # per word id: its term's number, -1 when the word is not indexed
+
+    def learn(self, word: str) -> None:
+        """Record the term of the next word id."""
+        term = self.analysis.term(word)
+        if not term:
+            self.word_terms.append(-1)
+            return
+        number = self.term_numbers.get(term)
+        if number is None:
+            number = self.term_numbers[term] = len(self.term_numbers)
+        self.word_terms.append(number)
 
     def term_ids(self) -> tuple[np.ndarray, list[bytes]]:
         """(term id of every word id, -1 if not indexed; the terms as UTF-8 in term id order, i.e. sorted).
 
-        Python orders str by code point, which is UTF-8 byte order, the order Whoosh keeps terms in.
+        Whoosh keeps terms in UTF-8 byte order.
         """
-        distinct = sorted(set(self.terms))
-        if distinct and distinct[0] == "":
-            distinct.pop(0)
-        rank = {term: index for index, term in enumerate(distinct)}
-        rank[""] = -1
-        ids = np.fromiter(map(rank.__getitem__, self.terms), dtype=np.int32, count=len(self.terms))
-        return ids, [term.encode("utf-8") for term in distinct]
+        encoded = [term.encode("utf-8") for term in self.term_numbers]
+        order = sorted(range(len(encoded)), key=encoded.__getitem__)
+        rank = np.full(len(encoded) + 1, -1, dtype=np.int32)  # the extra last entry: number -1 stays -1
+        rank[order] = np.arange(len(encoded), dtype=np.int32)
+        ids = rank[np.frombuffer(self.word_terms, dtype=np.int32)]
+        return ids, [encoded[number] for number in order]
 
 
 class _WordField:
@@ -197,7 +212,7 @@ class WordFields:
             if word_id is None:
                 word_id = vocabulary[word] = len(vocabulary)
                 for analysis in self._analyses.values():
-                    analysis.terms.append(analysis.analysis.term(word))
+                    analysis.learn(word)
             self._chunk_words.append(word_id)
         self._chunk_ends.append(len(self._chunk_words))
         return len(self._chunk_ends) - 2
