@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
@@ -146,25 +145,6 @@ class CorpusView:
 
     def doc_frequency(self, field: str, term: str) -> int:
         return len(self.postings(field, term)[0])
-
-    def term_counts(self, field: str, terms: Iterable[str], docnums: Sequence[int]) -> list[int] | None:
-        """How many tokens of `field` in each of `docnums` are one of `terms` (their summed frequencies).
-
-        None when the postings' weights are not plain frequencies (a boosted field).
-        """
-        schema = self.reader.schema
-        if field not in schema or not schema[field].scorable or schema[field].format.field_boost != 1.0:
-            return None
-        wanted = np.asarray(docnums, dtype=np.int64)
-        totals = np.zeros(len(wanted), dtype=np.float64)
-        for term in terms:
-            ids, tfs = self.postings(field, term)
-            if not len(ids):
-                continue
-            slots = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-            present = ids[slots] == wanted
-            totals[present] += tfs[slots[present]]
-        return [int(total) for total in totals.tolist()]
 
     def _read_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """The live postings of every segment (views of the index's arrays where no copy is needed)."""

@@ -9,8 +9,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Collection, Iterable
-from itertools import repeat
+from collections.abc import Collection, Iterable
 
 FRAGMENT_CHARS = 180  # roughly two lines of a result snippet
 MAX_FRAGMENTS = 2
@@ -27,9 +26,9 @@ class WordTerms:
     queries nearly every chunk is a dictionary hit. Tokens never span whitespace and the analyzers look
     at one token at a time, so the spans are exactly those of analyzing the whole text.
 
-    The memo is kept inverted, term -> chunks yielding it, so that a query's matching chunks (`matching`)
-    come from a few set operations in C rather than a Python test of every distinct chunk; chunks never
-    seen before are analyzed together in one analyzer call.
+    The memo is kept inverted, term -> chunks yielding it, so that a text's matching chunks are a few
+    set intersections in C rather than a Python test of every distinct chunk; chunks never seen before
+    are analyzed together in one analyzer call.
     """
 
     MAX_ENTRIES = 500_000  # distinct chunks remembered (tens of MB); a full memo is simply started afresh
@@ -42,20 +41,33 @@ class WordTerms:
         # yields a term is that one term from its first character to its last
         self._tokens: dict[str, tuple[tuple[str, int, int], ...]] = {}
 
-    def matching(self, terms: Collection[str]) -> "QueryWords":
-        """The chunks known to yield any of `terms`, for highlighting the hits of one query."""
-        return QueryWords(self, terms)
-
-    def make_room(self) -> None:
-        """Start afresh when the memo is full (between texts, never while one is being learned)."""
+    def spans(self, text: str, terms: Collection[str]) -> list[tuple[int, int]]:
+        """(start, end) of every word of `text` whose analyzed form is one of `terms`."""
+        if not terms or not text:
+            return []
+        distinct = set(text.split())
         if len(self._seen) >= self.MAX_ENTRIES:
             self._seen, self._chunks_of, self._tokens = set(), {}, {}
+        new = distinct.difference(self._seen)
+        if new:
+            self._learn(new)
+        chunks_of, tokens = self._chunks_of, self._tokens
+        matched = set()
+        for term in terms:
+            known = chunks_of.get(term)
+            if known:
+                matched |= distinct.intersection(known)
+        out = []
+        for chunk in matched:
+            found = tokens.get(chunk)
+            inside = [(0, len(chunk))] if found is None else [(start, end) for term, start, end in found
+                                                              if term in terms]
+            out.extend((at + start, at + end) for at in _whole_chunk_offsets(text, chunk) for start, end in inside)
+        out.sort()
+        return out
 
-    def learn(self, chunks: Collection[str]) -> dict[str, tuple[tuple[str, int, int], ...]]:
-        """Analyze unseen chunks in one call (joined by spaces, which no token spans) and index their terms.
-
-        Returns the tokens (term, start, end within the chunk) of each chunk that yields any.
-        """
+    def _learn(self, chunks: set[str]) -> None:
+        """Analyze unseen chunks in one call (joined by spaces, which no token spans) and index their terms."""
         ordered = list(chunks)
         ends, at = [], 0
         for chunk in ordered:
@@ -68,7 +80,6 @@ class WordTerms:
                 i += 1
             found.setdefault(i, []).append((token.text, token.startchar, token.endchar))
         chunks_of = self._chunks_of
-        learned = {}
         for i, chunk_tokens in found.items():
             chunk = ordered[i]
             base = ends[i] - len(chunk) - 1
@@ -78,118 +89,9 @@ class WordTerms:
                     chunks_of[term] = {chunk}
                 else:
                     known.add(chunk)
-            tokens = learned[chunk] = tuple((term, start - base, end - base) for term, start, end in chunk_tokens)
-            if len(tokens) > 1 or tokens[0][1] != 0 or tokens[0][2] != len(chunk):
-                self._tokens[chunk] = tokens
+            if len(chunk_tokens) > 1 or chunk_tokens[0][1] != base or chunk_tokens[0][2] != base + len(chunk):
+                self._tokens[chunk] = tuple((term, start - base, end - base) for term, start, end in chunk_tokens)
         self._seen.update(ordered)
-        return learned
-
-
-class QueryWords:
-    """One query's view of the memo: which chunks of a text yield its terms, analyzing as little as possible.
-
-    A text's unseen chunks must be analyzed before its matches are known, unless the index says how many
-    of its tokens are query terms: once the known matching chunks account for that count, no unseen chunk
-    can match. Analysis, the cold cost of highlighting, is then limited to texts holding a matching word
-    written in a way not seen before, and there it starts with the chunks that contain a term as written.
-    """
-
-    LEARN_FIRST = 16  # unseen chunks analyzed in a round after the likely ones; each round doubles
-
-    def __init__(self, words: WordTerms, terms: Collection[str]):
-        self.words, self.terms = words, frozenset(terms)
-        self._likely: re.Pattern | None = None
-
-    def spans(self, text: str, end: int | None = None,
-              expected: Callable[[], int | None] | None = None) -> list[tuple[int, int]]:
-        """(start, end) of every word of text[:end] whose analyzed form is one of the terms.
-
-        `expected()` is how many tokens of the whole `text` are query terms as the index counted them (None
-        when unknown); it is only asked when the text has chunks never analyzed before.
-        """
-        if not self.terms or not text:
-            return []
-        self.words.make_room()
-        head = text if end is None or end >= len(text) else text[:end]
-        chunks = head.split()
-        distinct = set(chunks)
-        unseen = distinct.difference(self.words._seen)
-        if unseen:
-            count = None if expected is None else expected()
-            if count is None:
-                self.words.learn(unseen)
-            else:
-                self._learn_until(text, head, chunks, distinct, unseen, count)
-        tokens, terms = self.words._tokens, self.terms
-        out = []
-        for chunk in self._matching(distinct):
-            found = tokens.get(chunk)
-            inside = [(0, len(chunk))] if found is None else [(start, end) for term, start, end in found
-                                                              if term in terms]
-            out.extend((at + start, at + end) for at in _whole_chunk_offsets(head, chunk) for start, end in inside)
-        out.sort()
-        return out
-
-    def _matching(self, distinct: set[str]) -> set[str]:
-        """The chunks among `distinct` known to yield a query term (set intersections, in C)."""
-        chunks_of = self.words._chunks_of
-        matched: set[str] = set()
-        for term in self.terms:
-            known = chunks_of.get(term)
-            if known:
-                matched |= distinct.intersection(known)
-        return matched
-
-    def _count(self, chunk: str, tokens) -> int:
-        """How many tokens of a chunk are query terms (`tokens`: its analysis, None for one whole word)."""
-        return 1 if tokens is None else sum(term in self.terms for term, _, _ in tokens)
-
-    def _learn_until(self, text: str, head: str, chunks: list[str], distinct: set[str], unseen: set[str],
-                     expected: int) -> None:
-        """Analyze the head's unseen chunks until the known matches in the whole text reach `expected`.
-
-        The count covers the whole text, so it is taken over text.split(); a chunk cut by the end of the
-        head is not a chunk of the text, so it is always analyzed. Unseen chunks holding a term as written
-        go first (most matches do), then the rest in doubling rounds. When the counts disagree the other
-        way (more known matches than the index holds: not the text that was indexed), all are analyzed.
-        """
-        words = self.words
-        whole = chunks if head is text else text.split()
-        if head is not text and chunks[-1] in unseen and not text[len(head)].isspace():
-            words.learn([chunks[-1]])
-            unseen.discard(chunks[-1])
-        tokens = words._tokens
-        count_of = {chunk: self._count(chunk, tokens.get(chunk))
-                    for chunk in self._matching(distinct if head is text else set(whole))}
-        known = sum(map(count_of.get, whole, repeat(0)))
-        if known < expected:
-            likely = set(filter(self._containing_a_term().search, unseen))
-            rounds = [sorted(likely), *_rounds(sorted(unseen - likely), self.LEARN_FIRST)]
-            while rounds and known < expected:
-                learned = words.learn(rounds.pop(0))
-                found = {chunk: count for chunk, chunk_tokens in learned.items()
-                         if (count := self._count(chunk, chunk_tokens))}
-                if found:
-                    known += sum(map(found.get, whole, repeat(0)))
-            unseen = [chunk for batch in rounds for chunk in batch] if known > expected else []
-        if known != expected and unseen:
-            words.learn(unseen)
-
-    def _containing_a_term(self) -> re.Pattern:
-        """Chunks holding a query term as written: the likeliest to yield it."""
-        if self._likely is None:
-            alternatives = "|".join(re.escape(term) for term in sorted(self.terms, key=len, reverse=True) if term)
-            self._likely = re.compile(alternatives or r"(?!)")
-        return self._likely
-
-
-def _rounds(items: list, first: int) -> list[list]:
-    """`items` cut into batches of `first`, then twice as many, and so on."""
-    out, at, size = [], 0, first
-    while at < len(items):
-        out.append(items[at:at + size])
-        at, size = at + size, size * 2
-    return out
 
 
 def _whole_chunk_offsets(text: str, chunk: str):
@@ -208,6 +110,12 @@ def _whole_chunk_offsets(text: str, chunk: str):
             at = text.find(chunk, at + 1)
 
 
+def matched_spans(text: str, analyzer, terms: Collection[str]) -> list[tuple[int, int]]:
+    """(start, end) of every word of `text` whose analyzed form is one of `terms`."""
+    words = analyzer if isinstance(analyzer, WordTerms) else WordTerms(analyzer)
+    return words.spans(text, terms)
+
+
 def mark_spans(text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
     """Escape text[start:end] and wrap the given spans (which must lie inside it) in <mark>."""
     end = len(text) if end is None else end
@@ -222,19 +130,18 @@ def mark_spans(text: str, spans: Iterable[tuple[int, int]], start: int = 0, end:
     return "".join(out)
 
 
-def highlight_title(title: str, words: QueryWords, expected: Callable[[], int | None] | None = None) -> str:
-    """The title escaped, its matching words marked (`expected`: see `QueryWords.spans`)."""
-    return mark_spans(title, words.spans(title, expected=expected))
+def highlight_title(title: str, analyzer, terms: Collection[str]) -> str:
+    return mark_spans(title, matched_spans(title, analyzer, terms))
 
 
-def highlight_body(body: str, words: QueryWords, expected: Callable[[], int | None] | None = None,
-                   fragment_chars: int = FRAGMENT_CHARS, max_fragments: int = MAX_FRAGMENTS) -> str:
+def highlight_body(body: str, analyzer, terms: Collection[str], fragment_chars: int = FRAGMENT_CHARS,
+                   max_fragments: int = MAX_FRAGMENTS) -> str:
     """Up to `max_fragments` windows of the body holding the most distinct matched words.
 
     Without any match the snippet is the start of the body, so every hit shows some text.
     """
     head = body[:MAX_ANALYZED_CHARS]
-    spans = words.spans(body, MAX_ANALYZED_CHARS, expected)
+    spans = matched_spans(head, analyzer, terms)
     if spans:
         windows = _best_windows(head, spans, fragment_chars, max_fragments)
     else:

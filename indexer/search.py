@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import time
-from functools import partial
 from datetime import datetime
 
 import numpy as np
@@ -29,18 +28,17 @@ def search(searcher, request: SearchRequest) -> dict:
     started = time.perf_counter()
     ranking = rank(searcher, request.q, _filters(request), request.sort, request.offset, request.per_page)
     view = corpus_view(searcher.reader())
-    words = _highlight_words(searcher, view).matching(ranking.terms)
-    counts = _IndexCounts(view, ranking)
+    words = _highlight_words(searcher, view)
     hits = []
-    for rank_index, (docnum, score) in enumerate(zip(ranking.docnums, ranking.scores)):
+    for docnum, score in zip(ranking.docnums, ranking.scores):
         stored = searcher.stored_fields(docnum)
         hits.append(
             {
                 **_summary(stored),
                 "score": round(score, 4),
                 "highlights": {
-                    "title": highlight_title(stored.get("title", ""), words, partial(counts.of, "title", rank_index)),
-                    "body": highlight_body(stored.get("body", ""), words, partial(counts.of, "body", rank_index)),
+                    "title": highlight_title(stored.get("title", ""), words, ranking.terms),
+                    "body": highlight_body(stored.get("body", ""), words, ranking.terms),
                 },
             }
         )
@@ -69,21 +67,6 @@ def prepare_searcher(searcher) -> None:
         view.keyword_masks(name)
     view.published()
     _highlight_words(searcher, view)
-
-
-class _IndexCounts:
-    """Each hit's count of query-term tokens per field, by the index: it spares the highlighter analyzing
-    words it never saw. Read on first need only (texts whose words are all known do not ask)."""
-
-    def __init__(self, view, ranking):
-        self.view, self.ranking = view, ranking
-        self._fields: dict[str, list[int] | None] = {}
-
-    def of(self, field: str, rank_index: int) -> int | None:
-        if field not in self._fields:
-            self._fields[field] = self.view.term_counts(field, self.ranking.terms, self.ranking.docnums)
-        counts = self._fields[field]
-        return None if counts is None else counts[rank_index]
 
 
 def _highlight_words(searcher, view) -> WordTerms:

@@ -144,18 +144,3 @@ def test_a_closed_reader_and_its_view_are_not_kept_alive():
         del searcher
     gc.collect()
     assert not [view for view in views._views.values() if view.size == 21]
-
-
-@pytest.mark.parametrize("codec", CODECS)
-def test_term_counts_are_each_documents_matching_tokens(codec):
-    # the highlighter trusts this count to skip analysis, so it must be exactly the analyzer's token count
-    ix = two_segment_index(codec)
-    analyzer = ix.schema["body"].analyzer
-    terms = {token.text for token in analyzer("الأسعار النفط الخام", mode="query")}
-    with ix.reader() as reader:
-        view = CorpusView(reader)
-        docnums = [d for d in range(reader.doc_count_all()) if view.live[d]]
-        expected = [sum(token.text in terms for token in analyzer(reader.stored_fields(d)["body"], mode="index"))
-                    for d in docnums]
-        assert view.term_counts("body", terms, docnums) == expected
-        assert any(expected) and view.term_counts("body", terms, []) == []

@@ -18,27 +18,22 @@ def terms_of(text):
     return {token.text for token in ARABIC(text, mode="query")}
 
 
-def words_for(query):
-    """A fresh memo's view for the terms of `query`, as `search` builds one per request."""
-    return WordTerms(ARABIC).matching(terms_of(query))
-
-
 def test_diacritized_word_is_marked_whole():
     # "the defence minister" fully vowelled; the query is bare
     title = "وَزِيرُ الدِّفَاعِ"
-    assert highlight_title(title, words_for("الدفاع")) == "وَزِيرُ <mark>الدِّفَاعِ</mark>"
+    assert highlight_title(title, ARABIC, terms_of("الدفاع")) == "وَزِيرُ <mark>الدِّفَاعِ</mark>"
 
 
 def test_prefixed_and_tatweel_words_are_marked_as_written():
     # "and-the-visit" and a tatweel-stretched "the visit" both match "visit"
     title = "والزيارة الزيــارة"
-    assert MARKED.findall(highlight_title(title, words_for("زيارة"))) == ["والزيارة", "الزيــارة"]
+    assert MARKED.findall(highlight_title(title, ARABIC, terms_of("زيارة"))) == ["والزيارة", "الزيــارة"]
 
 
 def test_a_mark_never_starts_or_ends_inside_a_word():
     # "the minister postponed his visit to Washington, and the visit was planned"
     body = "أعلن وزيرُ الدِّفاعِ تأجيلَ زيارتِه لواشنطن، والزيارة كانت مقررة. " * 20
-    marked = highlight_body(body, words_for("الزيارة الدفاع"))
+    marked = highlight_body(body, ARABIC, terms_of("الزيارة الدفاع"))
     assert "<mark>" in marked
     for match in re.finditer(r"(.)?<mark>[^<]*</mark>(.)?", marked):
         before, after = match.group(1) or " ", match.group(2) or " "
@@ -47,7 +42,7 @@ def test_a_mark_never_starts_or_ends_inside_a_word():
 
 def test_markup_is_escaped_and_only_marks_are_tags():
     body = "<script>alert('x')</script> خبر عن <b>الاقتصاد</b> & الأسواق"
-    marked = highlight_body(body, words_for("الاقتصاد"))
+    marked = highlight_body(body, ARABIC, terms_of("الاقتصاد"))
     assert "&lt;script&gt;" in marked and "&amp;" in marked
     assert re.sub(r"</?mark>", "", marked) == html.escape(body)
     assert MARKED.findall(marked) == ["الاقتصاد"]
@@ -55,14 +50,14 @@ def test_markup_is_escaped_and_only_marks_are_tags():
 
 def test_body_without_matches_starts_at_the_beginning():
     body = " ".join(["كلمة"] * 200)  # "word" × 200
-    snippet = highlight_body(body, WordTerms(ARABIC).matching({"غير"}))
+    snippet = highlight_body(body, ARABIC, {"غير"})
     assert snippet.startswith("كلمة") and snippet.endswith("…") and "<mark>" not in snippet
 
 
 def test_best_fragments_hold_the_matches_of_a_long_body():
     filler = " ".join(["نص"] * 300)  # "text" × 300
     body = f"{filler} الانتخابات البرلمانية {filler} نتائج الانتخابات {filler}"
-    snippet = highlight_body(body, words_for("الانتخابات"), fragment_chars=80)
+    snippet = highlight_body(body, ARABIC, terms_of("الانتخابات"), fragment_chars=80)
     assert snippet.count("<mark>") == 2
     assert " … " in snippet  # two fragments, separated
 
@@ -77,7 +72,7 @@ def test_spans_outside_the_window_are_not_marked():
 def test_chunked_analysis_equals_whole_text_analysis(text):
     terms = terms_of("الدفاع الزيارة وزير abc")
     whole = [(t.startchar, t.endchar) for t in ARABIC(text, chars=True, mode="index") if t.text in terms]
-    assert WordTerms(ARABIC).matching(terms).spans(text) == whole
+    assert WordTerms(ARABIC).spans(text, terms) == whole
 
 
 @settings(max_examples=150, deadline=None)
@@ -88,7 +83,7 @@ def test_matches_found_inside_longer_words_are_not_marked(text):
     # "minister", "the minister", "and a minister": a matched word also stands inside longer chunks
     terms = terms_of("وزير abc 19")
     whole = [(t.startchar, t.endchar) for t in ARABIC(text, chars=True, mode="index") if t.text in terms]
-    assert WordTerms(ARABIC).matching(terms).spans(text) == whole
+    assert WordTerms(ARABIC).spans(text, terms) == whole
 
 
 SHARED_WORDS = WordTerms(ARABIC)  # one memo across examples, as a server keeps it across queries
@@ -102,40 +97,7 @@ def test_remembered_chunks_give_the_spans_of_a_fresh_analysis(text, words):
     # the memo learned from earlier texts and other queries must not change what a text marks
     terms = terms_of(" ".join(words))
     whole = [(t.startchar, t.endchar) for t in ARABIC(text, chars=True, mode="index") if t.text in terms]
-    assert SHARED_WORDS.matching(terms).spans(text) == whole
-
-
-COUNTED_WORDS = WordTerms(ARABIC)  # a memo that is skipped over: chunks may stay unseen across examples
-COUNT_VOCABULARY = ["الدِّفاعِ", "والزيارة", "وزير", "الوزير", "covid-19", "19", "abc", "،", "زيارته", "(الدفاع)",
-                    "الـــزيارة", "xabc", "أخبار", "اليوم"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(COUNT_VOCABULARY), max_size=40).map(" ".join),
-       st.sets(st.sampled_from(["الدفاع", "الزيارة", "وزير", "abc", "19", "covid", "اليوم"]), min_size=1),
-       st.one_of(st.none(), st.integers(1, 300)),
-       st.integers(0, 2))
-def test_the_index_count_never_changes_the_spans(text, words, end, error):
-    # the highlighter skips unseen chunks once the known matches reach the index's count of matching
-    # tokens in the whole text; with the true count the spans are those of a fresh analysis of text[:end],
-    # and a count too high (an index of a longer text) only costs analysis, never a wrong span
-    terms = terms_of(" ".join(words))
-    head = text if end is None else text[:end]
-    whole = [(t.startchar, t.endchar) for t in ARABIC(head, chars=True, mode="index") if t.text in terms]
-    count = sum(t.text in terms for t in ARABIC(text, mode="index"))
-    assert COUNTED_WORDS.matching(terms).spans(text, end, lambda: count) == whole
-    if error:
-        assert WordTerms(ARABIC).matching(terms).spans(text, end, lambda: count + error) == whole
-
-
-def test_a_text_whose_count_is_reached_is_not_analyzed_further():
-    words = WordTerms(ARABIC)
-    words.matching(terms_of("الدفاع")).spans("وزير الدفاع")
-    text = "وزير الدفاع يزور عواصم بعيدة"  # the last three chunks were never seen
-    assert words.matching(terms_of("الدفاع")).spans(text, expected=lambda: 1) == [(5, 11)]
-    assert "بعيدة" not in words._seen
-    assert words.matching(terms_of("الدفاع")).spans(text) == [(5, 11)]
-    assert "بعيدة" in words._seen
+    assert SHARED_WORDS.spans(text, terms) == whole
 
 
 def _quadratic_window_counts(spans, words, windows):
