@@ -77,6 +77,19 @@ def open_generation(root: Path, pointer: Pointer, writable: bool = False) -> who
     return index
 
 
+def open_searcher(root: Path, pointer: Pointer):
+    """A Whoosh searcher on the generation the pointer names; IndexCorrupt if its segments cannot be opened.
+
+    The manifest check in `open_generation` runs before the segment files are opened, so a file damaged in
+    between (or a codec that finds a truncated file the sizes did not reveal) is reported here the same way.
+    """
+    index = open_generation(root, pointer)
+    try:
+        return index.searcher()
+    except Exception as error:  # noqa: BLE001 - Whoosh and the codec raise anything from ValueError to OSError
+        raise IndexCorrupt(f"cannot open index {root / pointer.live}: {error!r}; {rebuild_hint(root)}") from None
+
+
 def file_sizes(directory: Path) -> dict[Path, int]:
     """Size of each file of a generation (temp files aside), taken when a searcher is opened on it."""
     sizes = {}
@@ -162,13 +175,13 @@ class IndexStore:
 
     def _open_searcher(self, pointer: Pointer):
         try:
-            searcher = open_generation(self.root, pointer).searcher()
+            searcher = open_searcher(self.root, pointer)
         except IndexCorrupt:
             # A writer may have swapped generations, or merged segments away, between our pointer read and
             # the open. Retry once on a fresh pointer; a really damaged index fails the same way again.
             time.sleep(RETRY_DELAY_SECONDS)
             pointer = read_live_pointer(self.root)
-            searcher = open_generation(self.root, pointer).searcher()
+            searcher = open_searcher(self.root, pointer)
         if self._prepare is not None:
             try:
                 self._prepare(searcher)

@@ -159,6 +159,23 @@ def test_truncated_segment_is_reported_as_corrupt_with_path_and_hint(tmp_path):
     assert "arabic-search reindex" in str(caught.value)
 
 
+def test_segment_damaged_after_the_manifest_check_is_reported_as_corrupt(tmp_path):
+    """A file truncated between the size check and the open (a running server's worker booting meanwhile)
+    still gives IndexCorrupt with the rebuild hint, not the codec's own exception."""
+    from indexer.index_layout import write_manifest
+    from whoosh import index as whoosh_index
+
+    rebuild_from_articles([VISIT, FINAL, OIL], tmp_path)
+    live = tmp_path / read_pointer(tmp_path).live
+    postings = max(live.glob("*.arr"), key=lambda path: path.stat().st_size)
+    postings.write_bytes(postings.read_bytes()[:40])
+    write_manifest(live, whoosh_index.open_dir(str(live)).latest_generation())  # sizes agree: only the open can tell
+    with pytest.raises(IndexCorrupt) as caught:
+        IndexStore(tmp_path).check()
+    assert str(live) in str(caught.value)
+    assert "arabic-search reindex" in str(caught.value)
+
+
 def test_unreadable_pointer_is_reported_as_corrupt(tmp_path):
     rebuild_from_articles([VISIT], tmp_path)
     Path(tmp_path / "CURRENT").write_text("{not json")
