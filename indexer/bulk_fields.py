@@ -17,6 +17,7 @@ from whoosh.formats import Existence, Frequency, Positions
 from whoosh.formats import tokens as analysis_tokens
 
 from indexer.array_codec import FieldPostings
+from indexer.spans import span_indices
 
 
 def posting_kind(field) -> str:
@@ -196,9 +197,7 @@ class GenericField:
         positions = None
         if self._positions is not None:
             old_starts = (np.cumsum(all_freqs, dtype=np.int64) - all_freqs)[order]
-            new_starts = np.cumsum(freqs, dtype=np.int64) - freqs
-            gather = np.repeat(old_starts - new_starts, freqs) + np.arange(int(freqs.sum()), dtype=np.int64)
-            positions = np.frombuffer(self._positions, dtype=np.int32)[gather]
+            positions = np.frombuffer(self._positions, dtype=np.int32)[span_indices(old_starts, freqs)]
         counts = np.bincount(terms, minlength=len(sorted_terms))
         return FieldPostings(
             terms=sorted_terms,

@@ -27,6 +27,7 @@ from analyzers.tokenizer import WORD_PATTERN, ArabicTokenizer
 from indexer.array_codec import FieldPostings
 from indexer.posting_builder import STOP_RENUMBERED, TOKEN_INDEX, group_postings
 from indexer.schema import LEAD_WORDS
+from indexer.spans import span_indices
 
 _find_words = WORD_PATTERN.findall
 
@@ -241,7 +242,7 @@ class WordFields:
             chunks, doc_chunk_counts = self._document_chunks(name, own)
             # chunks -> words: each chunk's run of word ids, chunk after chunk
             chunk_lengths = (chunk_ends[1:] - chunk_ends[:-1])[chunks]
-            words = chunk_words[_span_indices(chunk_ends[:-1][chunks], chunk_lengths)]
+            words = chunk_words[span_indices(chunk_ends[:-1][chunks], chunk_lengths)]
             word_ends = np.concatenate(([0], np.cumsum(chunk_lengths)))
             doc_starts = word_ends[np.concatenate(([0], np.cumsum(doc_chunk_counts)))]
             del chunks, chunk_lengths, word_ends
@@ -290,12 +291,6 @@ class WordFields:
             piece_starts[flags, index] = source_starts[flags] + offsets[index + 1]
             piece_counts[flags, index] = source_counts[flags]
         pool = np.concatenate(pools)
-        gathered = pool[_span_indices(piece_starts.ravel(), piece_counts.ravel())]
+        gathered = pool[span_indices(piece_starts.ravel(), piece_counts.ravel())]
         return gathered, piece_counts.sum(axis=1)
 
-
-def _span_indices(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The indices start, start+1, ..., start+length-1 of every span, spans one after another."""
-    lengths = np.asarray(lengths, dtype=np.int64)
-    offsets = np.cumsum(lengths) - lengths
-    return np.repeat(np.asarray(starts, dtype=np.int64) - offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)

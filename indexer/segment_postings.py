@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 
+from indexer.spans import span_indices
+
 EMPTY_DOCNUMS = np.zeros(0, dtype=np.int32)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 EMPTY_POSITIONS = np.zeros(0, dtype=np.int32)
@@ -58,7 +60,7 @@ def positions_of(matcher, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         found[found] = docnums[slots[found]] == wanted[found]
         which, slots = np.flatnonzero(found), slots[found]
         lows, counts = starts[slots], starts[slots + 1] - starts[slots]
-        return np.repeat(which, counts), positions[_concatenated_ranges(lows, counts)]
+        return np.repeat(which, counts), positions[span_indices(lows, counts)]
     which, found = [], []
     for index, docnum in enumerate(wanted.tolist()):
         if not matcher.is_active():
@@ -69,12 +71,3 @@ def positions_of(matcher, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             which.extend([index] * len(positions))
             found.extend(positions)
     return np.asarray(which, dtype=np.int64), np.asarray(found, dtype=np.int32)
-
-
-def _concatenated_ranges(lows: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The indices lows[0]..lows[0]+counts[0]-1, then lows[1].., as one array (no Python loop)."""
-    total = int(counts.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(counts)
-    return np.arange(total, dtype=np.int64) + np.repeat(lows - (ends - counts), counts)

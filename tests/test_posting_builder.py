@@ -91,3 +91,10 @@ WORDS = ["في", "من", "الوزير", "وزيرٌ", "الرَّئيسُ", "ك
 def test_grouped_postings_match_the_fused_analyzer_on_any_word_mix(documents):
     built, _ = built_postings(FUSED_ARABIC, documents, True)
     assert built == reference_postings(arabic_analyzer(), documents, True)
+
+
+def test_span_indices_gathers_every_span_in_turn():
+    from indexer.spans import span_indices
+
+    assert span_indices([5, 0, 9], [2, 3, 0]).tolist() == [5, 6, 0, 1, 2]
+    assert span_indices([], []).tolist() == []
