@@ -28,21 +28,14 @@ def posting_kind(field) -> str:
     return kind
 
 
-class KeywordField:
-    """An `ID`-style field (whole value is the one term, Existence format): one value per document."""
+class _OneValuePerDocument:
+    """A field that indexes exactly one value per document: the values and their documents, in order."""
 
-    def __init__(self, field) -> None:
-        self._boost = field.format.field_boost
-        self._values: list[str] = []
+    def __init__(self) -> None:
+        self._values: list = []
         self._docnums = array("i")
 
-    @staticmethod
-    def accepts(field) -> bool:
-        return type(field.analyzer) is IDTokenizer and type(field.format) is Existence
-
-    def add(self, value, docnum: int) -> int:
-        if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a string")
+    def _append(self, value, docnum: int) -> int:
         self._values.append(value)
         self._docnums.append(docnum)
         return 0
@@ -52,6 +45,23 @@ class KeywordField:
             self._docnums.pop()
             self._values.pop()
 
+
+class KeywordField(_OneValuePerDocument):
+    """An `ID`-style field (whole value is the one term, Existence format): one value per document."""
+
+    def __init__(self, field) -> None:
+        super().__init__()
+        self._boost = field.format.field_boost
+
+    @staticmethod
+    def accepts(field) -> bool:
+        return type(field.analyzer) is IDTokenizer and type(field.format) is Existence
+
+    def add(self, value, docnum: int) -> int:
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not a string")
+        return self._append(value, docnum)
+
     def postings(self) -> FieldPostings:
         distinct = sorted(set(self._values))
         rank = {value: index for index, value in enumerate(distinct)}
@@ -60,14 +70,13 @@ class KeywordField:
                                      np.frombuffer(self._docnums, dtype=np.int32), self._boost)
 
 
-class NumericField:
+class NumericField(_OneValuePerDocument):
     """A `NUMERIC`/`DATETIME` field: one sortable number per document; its tiered terms (the number with
     0, shift_step, 2*shift_step... low bits dropped) are made at flush with the field's own encoder."""
 
     def __init__(self, field) -> None:
+        super().__init__()
         self._field = field
-        self._numbers: list[int] = []
-        self._docnums = array("i")
 
     @staticmethod
     def accepts(field) -> bool:
@@ -77,18 +86,11 @@ class NumericField:
         if isinstance(value, (list, tuple)):
             raise ValueError(f"{value!r}: BulkSegmentWriter indexes one number per document")
         encoded = self._field.to_bytes(value)  # a shift byte (0), then the sortable number, big-endian
-        self._numbers.append(int.from_bytes(encoded[1:], "big"))
-        self._docnums.append(docnum)
-        return 0
-
-    def rollback(self, docnum: int) -> None:
-        while self._docnums and self._docnums[-1] >= docnum:
-            self._docnums.pop()
-            self._numbers.pop()
+        return self._append(int.from_bytes(encoded[1:], "big"), docnum)
 
     def postings(self) -> FieldPostings:
         field = self._field
-        numbers = np.array(self._numbers, dtype=np.uint64)
+        numbers = np.array(self._values, dtype=np.uint64)
         docnums = np.frombuffer(self._docnums, dtype=np.int32)
         shifts = range(0, field.bits, field.shift_step) if field.shift_step else [0]
         terms: list[bytes] = []
