@@ -67,13 +67,6 @@ def _positions(kept: _KeptTokens, doc_starts: np.ndarray, numbering: str) -> np.
     return (base + offset[kept.docs]).astype(np.int32)
 
 
-def field_lengths(token_terms: np.ndarray, doc_starts: np.ndarray) -> np.ndarray:
-    """Per document, how many of its words the analyzer kept (Whoosh's field length)."""
-    kept = np.concatenate(([0], np.cumsum(np.asarray(token_terms) >= 0, dtype=np.int64)))
-    doc_starts = np.asarray(doc_starts, dtype=np.int64)
-    return (kept[doc_starts[1:]] - kept[doc_starts[:-1]]).astype(np.int32)
-
-
 def group_postings(token_terms: np.ndarray, doc_starts: np.ndarray, numbering: str | None) -> GroupedPostings:
     """Group a field's tokens into postings.
 
