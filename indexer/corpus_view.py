@@ -22,8 +22,6 @@ from indexer.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, posting_array
 POSTINGS_CACHE_ENTRIES = 16_000_000  # postings and score entries held per reader (at most ~130 MB of arrays)
 CACHE_KEYS = 300_000  # terms remembered per reader, views included
 KEYWORD_FIELDS = ("source", "category")
-EMPTY_IDS = EMPTY_DOCNUMS
-EMPTY_TFS = EMPTY_WEIGHTS
 
 _views: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _views_lock = threading.Lock()
@@ -149,7 +147,7 @@ class CorpusView:
     def _read_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """The live postings of every segment (views of the index's arrays where no copy is needed)."""
         if field not in self.reader.schema:
-            return EMPTY_IDS, EMPTY_TFS
+            return EMPTY_DOCNUMS, EMPTY_WEIGHTS
         id_parts, tf_parts = [], []
         for leaf, offset, deletions in self._leaves:
             matcher = segment_matcher(leaf, field, term)
@@ -164,7 +162,7 @@ class CorpusView:
             id_parts.append(ids)
             tf_parts.append(tfs)
         if not id_parts:
-            return EMPTY_IDS, EMPTY_TFS
+            return EMPTY_DOCNUMS, EMPTY_WEIGHTS
         if len(id_parts) == 1:
             return id_parts[0], tf_parts[0]
         return np.concatenate(id_parts), np.concatenate(tf_parts)

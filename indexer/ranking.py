@@ -18,9 +18,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from indexer.corpus_view import EMPTY_IDS, CorpusView, corpus_view
+from indexer.corpus_view import CorpusView, corpus_view
 from indexer.phrase_match import phrase_hits
 from indexer.query_parser import And, Group, Not, Or, Phrase, Prefix, Word, parse_query, positive_leaves
+from indexer.segment_postings import EMPTY_DOCNUMS
 
 K1 = 1.2
 EMPTY_SCORES = np.zeros(0, dtype=np.float32)
@@ -158,7 +159,7 @@ def _bm25f_contribution(view: CorpusView, term: str) -> tuple[np.ndarray, np.nda
     postings = [(name, params, *view.postings(name, term)) for name, params in TEXT_FIELDS.items()]
     postings = [entry for entry in postings if len(entry[2])]
     if not postings:
-        return EMPTY_IDS, EMPTY_SCORES
+        return EMPTY_DOCNUMS, EMPTY_SCORES
     # accumulated over all documents: a few dense passes are cheaper than sorting the union of the fields
     pseudo_tf = np.zeros(view.size, dtype=np.float32)
     present = np.zeros(view.size, dtype=bool)
@@ -173,7 +174,7 @@ def _bm25f_contribution(view: CorpusView, term: str) -> tuple[np.ndarray, np.nda
 def _exact_contribution(view: CorpusView, term: str) -> tuple[np.ndarray, np.ndarray]:
     ids, tfs = view.postings(EXACT_FIELD, term)
     if not len(ids):
-        return EMPTY_IDS, EMPTY_SCORES
+        return EMPTY_DOCNUMS, EMPTY_SCORES
     norms = view.length_norms(EXACT_FIELD, EXACT_PARAMS.b)
     return ids, _saturate(tfs / norms[ids], view.doc_count)
 
