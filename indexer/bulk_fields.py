@@ -13,19 +13,12 @@ from array import array
 import numpy as np
 from whoosh.analysis import IDTokenizer
 from whoosh.fields import NUMERIC
-from whoosh.formats import Existence, Frequency, Positions
+from whoosh.formats import Existence
 from whoosh.formats import tokens as analysis_tokens
 
 from indexer.array_codec import FieldPostings
+from indexer.array_postings import EXISTENCE, POSITIONS
 from indexer.spans import span_indices
-
-
-def posting_kind(field) -> str:
-    """'positions', 'frequency' or 'existence': what the field's format keeps per posting."""
-    kind = {Positions: "positions", Frequency: "frequency", Existence: "existence"}.get(type(field.format))
-    if kind is None:
-        raise ValueError(f"BulkSegmentWriter cannot write the {type(field.format).__name__} format")
-    return kind
 
 
 class _OneValuePerDocument:
@@ -129,21 +122,22 @@ class GenericField:
     through the field's own `index()`.
     """
 
-    def __init__(self, field) -> None:
+    def __init__(self, field, kind: str) -> None:
+        """`kind` is the codec's posting kind of the field (`array_field_writer.posting_kind`)."""
         self._field = field
-        self._kind = posting_kind(field)
+        self._kind = kind
         self._term_numbers: dict[bytes, int] = {}
         self._terms = array("i")
         self._docnums = array("i")
         self._freqs = array("i")
         self._weights = array("f")
-        self._positions = array("i") if self._kind == "positions" else None
+        self._positions = array("i") if self._kind == POSITIONS else None
 
     def add(self, value, docnum: int) -> int:
         field = self._field
         if not isinstance(value, (str, list, tuple)):
             raise ValueError(f"{value!r} is not unicode or sequence")
-        rows = self._analyzed(value) if self._kind != "existence" else (
+        rows = self._analyzed(value) if self._kind != EXISTENCE else (
             (tbytes, freq, weight, None) for tbytes, freq, weight, _ in field.index(value))
         length = 0
         for tbytes, freq, weight, positions in rows:
@@ -215,9 +209,9 @@ class GenericField:
 SINGLE_VALUE_KINDS = (NumericField, KeywordField)  # a NUMERIC field also has an IDTokenizer
 
 
-def other_field(field):
-    """The in-memory postings of a field that is not a word field."""
-    for kind in SINGLE_VALUE_KINDS:
-        if kind.accepts(field):
-            return kind(field)
-    return GenericField(field)
+def other_field(field, kind: str):
+    """The in-memory postings of a field that is not a word field, given its posting kind."""
+    for single_value in SINGLE_VALUE_KINDS:
+        if single_value.accepts(field):
+            return single_value(field)
+    return GenericField(field, kind)

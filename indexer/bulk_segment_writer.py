@@ -24,8 +24,9 @@ from whoosh.fields import UnknownFieldError
 from whoosh.writing import SegmentWriter
 
 from indexer.array_codec import ArrayCodec
-from indexer.array_postings import length_codes
-from indexer.bulk_fields import other_field, posting_kind
+from indexer.array_field_writer import POSTING_KINDS, posting_kind
+from indexer.array_postings import EXISTENCE, POSITIONS, length_codes
+from indexer.bulk_fields import other_field
 from indexer.bulk_word_fields import WordFields, word_analysis
 
 STORED_ZLIB_LEVEL = 0  # see the module docstring
@@ -50,17 +51,16 @@ class BulkSegmentWriter(SegmentWriter):
         self._lengths: dict[str, array] = {}  # per-document lengths of the scored fields that are not word fields
         for name in schema.names():
             field = schema[name]
-            if field.separate_spelling() or field.vector:
-                raise ValueError(f"BulkSegmentWriter does not support spelling or vectors (field {name!r})")
             if not field.indexed:
                 continue
-            if posting_kind(field) != "existence" and word_analysis(field.analyzer) is not None:
+            kind = posting_kind(name, field)  # ValueError naming the field for what the codec cannot store
+            if kind != EXISTENCE and word_analysis(field.analyzer) is not None:
                 word_fields[name] = field
                 continue
-            self._others[name] = other_field(field)
+            self._others[name] = other_field(field, kind)
             if field.scorable:
                 self._lengths[name] = array("i")
-        self._words = WordFields(word_fields, lambda field: posting_kind(field) == "positions")
+        self._words = WordFields(word_fields, lambda field: POSTING_KINDS[type(field.format)] == POSITIONS)
 
     def add_document(self, **fields) -> None:
         self._check_state()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from whoosh import index
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
 from whoosh.writing import SegmentWriter
 
 from indexer.array_codec import ArrayCodec
@@ -135,3 +137,10 @@ def test_an_unknown_field_is_refused_as_by_the_stock_writer(tmp_path):
     with pytest.raises(UnknownFieldError, match="summary"):
         writer.add_document(**document_fields(EDGE_CASES[0]), summary="ملخص")  # "summary"
     writer.cancel()
+
+
+@pytest.mark.parametrize("field, problem", [(TEXT(vector=True), "term vectors"), (TEXT(chars=True), "Characters")])
+def test_a_field_the_codec_cannot_store_is_refused_by_name_when_the_writer_starts(field, problem):
+    ix = RamStorage().create_index(Schema(id=ID(stored=True), summary=field))
+    with pytest.raises(ValueError, match=f"'summary'.*{problem}"):
+        BulkSegmentWriter(ix)
