@@ -187,6 +187,8 @@ def _strip_pronoun(token: str) -> str:
             rest = _restore_teh_marbuta(token[:-length])
             if suffix in EVIDENCE_PRONOUNS and (len(rest) < 3 or _frequency(rest, 0) <= _frequency(token, 0)):
                 return token
+            if _is_rarer_form(rest, token):
+                return token  # فقه, اتجاه, مياه, متهم, تفاهم: the letters are the stem's
             return rest
     return token
 

@@ -50,6 +50,7 @@ SAME_STEM = [
     ("1994م", "1994", "the year 1994 AD, written with its calendar letter / the year"),
     ("1440هـ", "1440", "the Hijri year 1440 with هـ / the year"),
     ("ولدت", "ولد", "she was born / he was born"),
+    ("وجهه", "وجه", "his face / face: the pronoun goes when the rest is the common word"),
 ]
 
 
@@ -82,6 +83,10 @@ EXACT = [
     ("وقت", "وقت", "time: its ت is the stem's"),
     ("بنت", "بنت", "girl, not بن (son of): a 2-letter rest keeps the ت"),
     ("ابوه", "ابو", "his father, not ابوة (fatherhood): ابو is the commoner reading"),
+    ("اتجاه", "اتجاه", "direction: its ه is the stem's, not 'his' (اتجا is no word)"),
+    ("مياه", "مياه", "water, not ميا + 'his'"),
+    ("متهم", "متهم", "accused, not مت + 'their'"),
+    ("قوي", "قوي", "strong: its ي is the stem's, not 'my'"),
 ]
 
 
