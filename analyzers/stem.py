@@ -48,6 +48,7 @@ PRONOUN_SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", 
 EVIDENCE_PRONOUNS = frozenset({"كما", "كم", "كن", "ك"})
 # Dual, sound plural and nisba endings, longest first. Plural ات usually replaces ة (حكومات).
 INFLECTION_SUFFIXES = ("ات", "ان", "ون", "ين", "ية", "ي")
+DUAL_SUFFIXES = frozenset({"ان", "ين"})  # nominative and oblique dual (ين is also the oblique plural)
 # Dual and plural endings that also end many names (ايران, لبنان, فلسطين): kept when the counts say so.
 VETOED_INFLECTIONS = frozenset({"ان", "ين", "ون"})
 
@@ -75,6 +76,7 @@ _AFFIX_LAST_LETTERS = tuple({affix[-1] for affix in (*PRONOUN_SUFFIXES, *INFLECT
 
 MIN_ARTICLE_STEM = 2  # al- leaves at least 2 letters (الحج)
 MIN_PROCLITIC_WORD = 4  # a one-letter proclitic needs a word of 4+ letters: it leaves 3, a full root
+MIN_BARE_REST = 4  # a preposition judged on pronoun-less forms must leave a 4-letter word (بوظيفتها)
 MIN_PRONOUN_STEM = 2  # pronouns leave at least 2 letters (فمه is too rare to matter)
 MIN_INFLECTION_STEM = 3  # -ان/-ين/-ات on a 2-letter rest is almost always stem letters: بكين, بشان
 # The veto: a word seen this often whose rest is this much rarer keeps its letters (measured
@@ -123,6 +125,23 @@ def _wa_belongs_to_stem(rest: str, word: str) -> bool:
     return _is_rarer_form(rest, word) or _is_rarer_form(_strip_pronoun(rest), _strip_pronoun(word))
 
 
+def _preposition_is_clitic(token: str) -> bool:
+    """True when the first letter of `token` is li-, bi-, ka- or fa-: the rest is the more frequent word.
+
+    Pronoun forms are rare words, so they are also compared without their pronoun: بوظيفتها ("in her
+    job") is unseen, but وظيفة is far commoner than بوظيفة.
+    """
+    rest = token[1:]
+    if _frequency(rest, 0) > _frequency(token, 0):
+        return True
+    if token.endswith(NISBA):
+        return False  # كردي is Kurdish, not ka- + رد + "my"
+    bare_rest, bare_token = _strip_pronoun(rest), _strip_pronoun(token)
+    # a short rest is often a word by chance: فكرته is "his idea", not fa- + كرة "ball" + "his"
+    return (bare_rest != rest and len(bare_rest) >= MIN_BARE_REST
+            and _frequency(bare_rest, 0) > _frequency(bare_token, 0))
+
+
 def _strip_article(token: str) -> str | None:
     """The token without its article, or None if it has none.
 
@@ -148,8 +167,7 @@ def _strip_proclitics(token: str) -> str:
         return rest
     if token.startswith(CONJUNCTIONS) and len(token) >= MIN_PROCLITIC_WORD and not _wa_belongs_to_stem(token[1:], token):
         token = token[1:]
-    if (token.startswith(PREPOSITIONS) and len(token) >= MIN_PROCLITIC_WORD
-            and _frequency(token[1:], 0) > _frequency(token, 0)):
+    if token.startswith(PREPOSITIONS) and len(token) >= MIN_PROCLITIC_WORD and _preposition_is_clitic(token):
         token = token[1:]
         rest = _strip_article(token)  # لألمانيا -> ألمانيا, stemmed like ألمانيا itself
         if rest is not None:
@@ -200,6 +218,8 @@ def _strip_inflection(token: str) -> str:
         suffix = token[-length:]
         if suffix in _INFLECTIONS and len(token) - length >= MIN_INFLECTION_STEM:
             rest = token[:-length]
+            if suffix in DUAL_SUFFIXES:
+                rest = _restore_teh_marbuta(rest)  # مدينتين, دولتان: ة is written ت before the dual
             # a nisba's plural (مسيحيين, مسيحيون) is never a name, whatever the counts say
             if suffix in VETOED_INFLECTIONS and not rest.endswith(NISBA) and _is_rarer_form(rest, token):
                 return token  # ايران, لبنان, فلسطين: names, not duals or plurals

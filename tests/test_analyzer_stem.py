@@ -51,6 +51,11 @@ SAME_STEM = [
     ("1440هـ", "1440", "the Hijri year 1440 with هـ / the year"),
     ("ولدت", "ولد", "she was born / he was born"),
     ("وجهه", "وجه", "his face / face: the pronoun goes when the rest is the common word"),
+    ("مدينتين", "المدينة", "two cities / the city: ة is written ت before the dual"),
+    ("دولتان", "الدولة", "two states / the state: the nominative dual"),
+    ("مرتين", "مرة", "twice / once"),
+    ("بوظيفتها", "الوظيفة", "in her job / the job: bi- judged on the forms without the pronoun"),
+    ("لمساعدتها", "المساعدة", "to help her / the help"),
 ]
 
 
@@ -87,6 +92,8 @@ EXACT = [
     ("مياه", "مياه", "water, not ميا + 'his'"),
     ("متهم", "متهم", "accused, not مت + 'their'"),
     ("قوي", "قوي", "strong: its ي is the stem's, not 'my'"),
+    ("بيتين", "بيت", "two houses: بيت keeps its ت, no ة restored"),
+    ("كردي", "كرد", "Kurdish: its ك is the stem's, not ka- + رد + 'my'"),
 ]
 
 
