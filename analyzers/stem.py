@@ -48,7 +48,8 @@ PRONOUN_SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", 
 EVIDENCE_PRONOUNS = frozenset({"كما", "كم", "كن", "ك"})
 # Dual, sound plural and nisba endings, longest first. Plural ات usually replaces ة (حكومات).
 INFLECTION_SUFFIXES = ("ات", "ان", "ون", "ين", "ية", "ي")
-DUAL_SUFFIXES = frozenset({"ان", "ين"})  # nominative and oblique dual (ين is also the oblique plural)
+NOMINATIVE_DUAL, OBLIQUE_DUAL = "ان", "ين"  # a real dual is written both ways (طرفان, طرفين)
+DUAL_SUFFIXES = frozenset({NOMINATIVE_DUAL, OBLIQUE_DUAL})  # ين is also the oblique plural
 # Dual and plural endings that also end many names (ايران, لبنان, فلسطين): kept when the counts say so.
 VETOED_INFLECTIONS = frozenset({"ان", "ين", "ون"})
 
@@ -59,6 +60,7 @@ NISBA_FORMS = (NISBA, "ية")
 # Present-tense verbs: تقع / يقع ("she/it lies" / "he/it lies") are one verb in two persons.
 FEMININE_PRESENT, MASCULINE_PRESENT = "ت", "ي"
 FEMININE_PAST = "ت"  # قالت / قال ("she said" / "he said")
+TEH_MARBUTA = "ة"
 
 # Years carry their calendar's letter: 1994م (Gregorian), 1440هـ (Hijri; the tatweel is normalized away).
 CALENDAR_SUFFIXES = ("م", "ه")
@@ -78,6 +80,7 @@ MIN_ARTICLE_STEM = 2  # al- leaves at least 2 letters (الحج)
 MIN_PROCLITIC_WORD = 4  # a one-letter proclitic needs a word of 4+ letters: it leaves 3, a full root
 MIN_BARE_REST = 4  # a preposition judged on pronoun-less forms must leave a 4-letter word (بوظيفتها)
 MIN_PRONOUN_STEM = 2  # pronouns leave at least 2 letters (فمه is too rare to matter)
+MIN_PRESENT_VERB = 4  # a prefix and a 3-letter root: يعمل (يونان, تيران, اليابان have 3 letters before ان)
 MIN_INFLECTION_STEM = 3  # -ان/-ين/-ات on a 2-letter rest is almost always stem letters: بكين, بشان
 # The veto: a word seen this often whose rest is this much rarer keeps its letters (measured
 # insensitive between 0.01 and 0.2; 0.2 also catches وقته, whose rest قت occurs as a token).
@@ -211,6 +214,11 @@ def _strip_pronoun(token: str) -> str:
     return token
 
 
+def _is_present_verb(word: str) -> bool:
+    """True when `word` has the shape of a present-tense verb (يوقع, تفسر): a verb's dual has no ين form."""
+    return word.startswith((FEMININE_PRESENT, MASCULINE_PRESENT)) and len(word) >= MIN_PRESENT_VERB
+
+
 def _strip_inflection(token: str) -> str:
     if not token.endswith(INFLECTION_SUFFIXES):
         return token
@@ -220,6 +228,11 @@ def _strip_inflection(token: str) -> str:
             rest = token[:-length]
             if suffix in DUAL_SUFFIXES:
                 rest = _restore_teh_marbuta(rest)  # مدينتين, دولتان: ة is written ت before the dual
+            # لبنان, انسان, ميدان: no لبنين beside them, so their ان is no dual (but a verb's dual, يوقعان,
+            # and a feminine one, فرضيتان -> فرضية, need no ين form)
+            if (suffix == NOMINATIVE_DUAL and not rest.endswith(TEH_MARBUTA) and not _is_present_verb(rest)
+                    and not _frequency(token[:-length] + OBLIQUE_DUAL, 0)):
+                return token
             # a nisba's plural (مسيحيين, مسيحيون) is never a name, whatever the counts say
             if suffix in VETOED_INFLECTIONS and not rest.endswith(NISBA) and _is_rarer_form(rest, token):
                 return token  # ايران, لبنان, فلسطين: names, not duals or plurals

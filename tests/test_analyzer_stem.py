@@ -56,6 +56,10 @@ SAME_STEM = [
     ("مرتين", "مرة", "twice / once"),
     ("بوظيفتها", "الوظيفة", "in her job / the job: bi- judged on the forms without the pronoun"),
     ("لمساعدتها", "المساعدة", "to help her / the help"),
+    ("الطرفان", "طرفين", "the two sides, nominative / oblique dual"),
+    ("يوقعان", "يوقع", "the two sign / he signs: a verb's dual has no ين form"),
+    ("فرضيتان", "فرضية", "two hypotheses / hypothesis: a feminine dual"),
+    ("اللبناني", "لبنان", "the Lebanese / Lebanon"),
 ]
 
 
@@ -73,7 +77,9 @@ EXACT = [
     ("وقته", "وقت", "his time: neither و nor ت is a clitic"),
     ("والده", "والد", "his father, not و + ال + ده"),
     ("كتابه", "كتاب", "his book: a spelling news uses, so ه stays a pronoun (not كتابة, writing)"),
-    ("لبنان", "لبن", "Lebanon keeps its ل (light10's -ان rule still applies, as in Lucene)"),
+    ("لبنان", "لبنان", "Lebanon, not لبن (milk): no لبنين beside it, so its ان is no dual"),
+    ("انسان", "انسان", "human, not انس: no انسين beside it"),
+    ("سلمان", "سلمان", "the name Salman, not سلم (peace)"),
     ("ملك", "ملك", "king: the ك is not 'your'"),
     ("بنك", "بنك", "bank: the ك is not 'your'"),
     ("ايران", "ايران", "Iran: -ان needs 3 letters before it"),
