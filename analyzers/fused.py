@@ -8,7 +8,7 @@ to its words' indexed terms, because word frequencies are Zipfian.
 from __future__ import annotations
 
 import sys
-from itertools import chain, count
+from itertools import count
 
 from whoosh.analysis import Analyzer, Token
 
@@ -44,46 +44,54 @@ _find_words = WORD_PATTERN.findall
 # mark or an invisible control, so a chunk that is one of these runs around an `isalnum` core is that
 # one word, exactly as `WORD_PATTERN` reads it.
 _GLUED_PUNCTUATION = ".,،؛;:!?؟\"'«»()[]{}<>/\\|-–—…*•"
-_shared_terms: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple object per distinct term sequence
+# Joins the terms of a chunk of several words. A term is a normalized word: NFKC never yields NUL and
+# no word holds one (a space would not do: NFKC turns ﷺ into four words' letters, one token).
+_TERM_SEPARATOR = "\x00"
+_multi_term_chunks: set[str] = set()  # chunks whose terms are several, held as one joined string
 
 
 class _ChunkTerms(dict):
-    """Chunk as written (what `str.split()` cuts) -> the indexed terms of its words, stopwords left out.
+    """Chunk as written (what `str.split()` cuts) -> the terms its words are indexed under, as one string.
 
     No word of `WORD_PATTERN` holds a whitespace character, so a text's words are its chunks' words in
     order: the indexing path splits with `str.split` and looks each chunk up from C, and runs the regex
-    only on a chunk it has not seen. Chunks repeat, with their punctuation, as words do. Chunks with the
-    same terms share one tuple, and each term is one string object: the hot lookups then touch far
-    fewer distinct objects, which is most of their cost on a memo of ~400k chunks.
+    only on a chunk it has not seen. Chunks repeat, with their punctuation, as words do.
+
+    The value is "" when no word of the chunk is indexed and the term itself when one is, so a text's
+    terms are `filter(None, map(...))` with no per-chunk iterator. A chunk of several indexed words
+    (أيار/مايو, 2-1, #اليوم_الوطني: 0.3% of chunks) holds them joined by `_TERM_SEPARATOR`, and is listed in `_multi_term_chunks` so a text that has one is split into its terms. Each term is
+    one interned string object, so the hot lookups touch few distinct objects.
     """
 
-    def __missing__(self, chunk: str) -> tuple[str, ...]:
-        if len(self) >= _MEMO_LIMIT:
-            self.clear()
-            _shared_terms.clear()
+    def __missing__(self, chunk: str) -> str:
         if chunk.isalnum():
-            terms = _word_terms(chunk)
+            terms = sys.intern(indexed_term(chunk))
         else:
             core = chunk.strip(_GLUED_PUNCTUATION)
             if core and core.isalnum():
                 terms = self[core]
             else:
-                terms = tuple(filter(None, map(indexed_term, _find_words(chunk))))
-                terms = _shared_terms.setdefault(terms, terms)
+                terms = _TERM_SEPARATOR.join(filter(None, map(indexed_term, _find_words(chunk))))
+                if _TERM_SEPARATOR in terms:
+                    _multi_term_chunks.add(chunk)
+                else:
+                    terms = sys.intern(terms)
         self[chunk] = terms
         return terms
 
 
-def _word_terms(word: str) -> tuple[str, ...]:
-    """The shared terms tuple of one word: (its interned term,) or () when it is not indexed."""
-    term = indexed_term(word)
-    if not term:
-        return ()
-    terms = (sys.intern(term),)
-    return _shared_terms.setdefault(terms, terms)
-
-
 _chunk_terms = _ChunkTerms()
+
+
+def _text_terms(chunks: list[str]) -> list[str]:
+    """The terms of a text's chunks, in order."""
+    if len(_chunk_terms) >= _MEMO_LIMIT:  # cleared between texts, never while one is being read
+        _chunk_terms.clear()
+        _multi_term_chunks.clear()
+    terms = list(filter(None, map(_chunk_terms.__getitem__, chunks)))
+    if _multi_term_chunks.isdisjoint(chunks):
+        return terms
+    return _TERM_SEPARATOR.join(terms).split(_TERM_SEPARATOR)
 
 
 def _words_before_first_term(chunks: list[str]) -> int:
@@ -118,10 +126,10 @@ class FusedArabicAnalyzer(Analyzer):
     def _terms_only(t, value, positions, start_pos):
         """The indexing path: terms and positions only (what a Positions-format field asks for).
 
-        The memo lookups run in C (`map`, `chain`); Python only touches the terms it yields.
+        The memo lookups run in C (`map`, `filter`); Python only touches the terms it yields.
         """
         chunks = value.split()
-        terms = chain.from_iterable(map(_chunk_terms.__getitem__, chunks))
+        terms = _text_terms(chunks)
         if not positions:
             for t.text in terms:
                 yield t

@@ -48,3 +48,22 @@ def test_fused_analyzer_equals_composed_chain_on_a_sentence():
     def run(analyzer):
         return [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(SENTENCE, positions=True, chars=True)]
     assert run(arabic_analyzer()) == run(composed_arabic_analyzer())
+
+
+# Chunks (what str.split cuts) the fused analyzer reads specially: one word with punctuation glued
+# around it, several words in one chunk (dates, scores, hashtags), and ﷺ, one word that normalizes
+# to four words' letters and stays one term.
+CHUNK_CASES = [
+    "«الرئيس»، (2018) قال: الوزير!",
+    "في أيار/مايو 2018 فاز 2-1 #اليوم_الوطني",
+    "في، الوزير",  # the first word is a stopword glued to a comma
+    "النبي ﷺ قال/ﷺ الله",
+]
+
+
+@pytest.mark.parametrize("text", CHUNK_CASES)
+@pytest.mark.parametrize("positions", [True, False])
+def test_fused_analyzer_equals_composed_chain_on_chunks_it_reads_specially(text, positions):
+    def run(analyzer):
+        return [(t.text, t.pos if positions else None) for t in analyzer(text, positions=positions)]
+    assert run(arabic_analyzer()) == run(composed_arabic_analyzer())
