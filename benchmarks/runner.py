@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 
 from benchmarks.analyzer_speed import measure_analyzer
-from benchmarks.config import QUALITY_ANALYZERS, SPEED_ANALYZERS, BenchConfig
+from benchmarks.config import MEMOIZING_ANALYZERS, QUALITY_ANALYZERS, SPEED_ANALYZERS, BenchConfig
 from benchmarks.corpus import analyzer_texts, repeat_to_size, write_jsonl
 from benchmarks.http_load import measure_http
 from benchmarks.indexing import run_build
@@ -114,7 +114,8 @@ def merge_rows(earlier: list[dict] | None, measured: list[dict]) -> list[dict]:
 
 def run_analyzer(results: dict, ws: Workspace) -> None:
     texts = list(analyzer_texts(islice(ws.records(), ws.config.profile.analyzer_docs)))
-    speeds = {name: measure_analyzer(name, texts) for name in SPEED_ANALYZERS}
+    speeds = {name: measure_analyzer(name, texts, second_pass=name in MEMOIZING_ANALYZERS)
+              for name in SPEED_ANALYZERS}
     if ws.peer.available:
         peer = ws.try_peer("Lucene analyze", analyze_throughput, ws.peer, texts, "arabic")
         if peer:

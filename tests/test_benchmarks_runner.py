@@ -30,8 +30,8 @@ def test_run_without_peer_measures_ours_and_says_the_peer_was_skipped(tmp_path):
     assert results["failed"] == []
     assert any("Lucene peer skipped" in note and "not found" in note for note in results["skipped"])
     assert set(results["analyzer"]) == {"light10", "arabic"}
-    assert all(row["tokens"] > 0 and row["tokens_per_s"] > 0 and row["warm_tokens_per_s"] > 0
-               for row in results["analyzer"].values())
+    assert all(row["tokens"] > 0 and row["tokens_per_s"] > 0 for row in results["analyzer"].values())
+    assert results["analyzer"]["arabic"]["warm_tokens_per_s"] > 0  # memoizing: its second pass is timed too
     saved = json.loads((tmp_path / "bench-results.json").read_text(encoding="utf-8"))
     assert saved["analyzer"] == results["analyzer"]
     assert saved["meta"]["peer"]["available"] is False
