@@ -41,6 +41,8 @@ CONJUNCTIONS = ("و",)
 # Prepositions li-, bi-, ka- and conjunction fa-: these letters start many stems (لبنان, بريطانيا,
 # كتاب, فرنسا), so they are stripped only when the rest is the more frequent word (لواشنطن -> واشنطن).
 PREPOSITIONS = ("ل", "ب", "ك", "ف")
+# li- with the article is spelled لل (للحكومة), so a word in لال is li- before a word in أل/إل: لألبرت, لإلغاء.
+LI_BEFORE_HAMZA_AL = "لال"
 # Attached pronouns, longest first. On a noun they follow teh marbuta written as ت (زيارته, حكومتها).
 PRONOUN_SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ك", "ي")
 # Second-person pronouns are rare in news and their ك ends many stems (ملك, بنك, شريك): strip them
@@ -135,7 +137,7 @@ def _preposition_is_clitic(token: str) -> bool:
     job") is unseen, but وظيفة is far commoner than بوظيفة.
     """
     rest = token[1:]
-    if _frequency(rest, 0) > _frequency(token, 0):
+    if token.startswith(LI_BEFORE_HAMZA_AL) or _frequency(rest, 0) > _frequency(token, 0):
         return True
     if token.endswith(NISBA):
         return False  # كردي is Kurdish, not ka- + رد + "my"

@@ -30,6 +30,8 @@ SAME_STEM = [
     ("كتابك", "كتاب", "your book / book: -ك when the rest is the more frequent word"),
     ("إلغاء", "الإلغاء", "cancellation / the cancellation: إ became ا, so both lose an ال"),
     ("ألمانيا", "لألمانيا", "Germany / to Germany"),
+    ("ألبرت", "لألبرت", "Albert / to Albert: لأل is li- before أل, an unseen name too (li- + al- is لل)"),
+    ("لألبوم", "الألبوم", "to an album / the album"),
     ("التزام", "الالتزام", "commitment / the commitment"),
     ("مدرسه", "المدرسة", "school typed with ه for ة / the school"),
     ("الاستراتيجيه", "استراتيجية", "the strategy with ه for ة / strategy"),
