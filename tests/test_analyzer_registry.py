@@ -51,13 +51,15 @@ def test_fused_analyzer_equals_composed_chain_on_a_sentence():
 
 
 # Chunks (what str.split cuts) the fused analyzer reads specially: one word with punctuation glued
-# around it, several words in one chunk (dates, scores, hashtags), and ﷺ, one word that normalizes
-# to four words' letters and stays one term.
+# around it, words joined by a character it reads as a space (dates, scores, hashtags, quotes), words
+# joined otherwise (a site name, a time), and ﷺ, one word that normalizes to four words' letters and
+# stays one term.
 CHUNK_CASES = [
     "«الرئيس»، (2018) قال: الوزير!",
-    "في أيار/مايو 2018 فاز 2-1 #اليوم_الوطني",
+    "في أيار/مايو 2018 فاز 2-1 #اليوم_الوطني لـ\"سكاي",
     "في، الوزير",  # the first word is a stopword glued to a comma
-    "النبي ﷺ قال/ﷺ الله",
+    "موقع العربية.نت الساعة 18:00 في/من",
+    "النبي ﷺ قال:ﷺ الله",
 ]
 
 
