@@ -2,10 +2,10 @@
 
 An analyzer qualifies when it maps each word of `WORD_PATTERN` to a term (or to nothing) on its own: the fused
 Arabic analyzer, and tokenize-and-normalize. No word holds a whitespace character, so a text's words are its
-`str.split()` chunks' words in order. Per document, each field's value is split (in C) and each chunk looked
-up (from C) in a per-segment chunk table: one int per chunk, no Python per word. A chunk not seen before is
-cut into words with the regex, and a word not seen before is analyzed once. At flush, numpy expands chunks to
-words and words to terms, and `posting_builder` groups them into postings.
+`str.split()` chunks' words in order. Documents' values wait in a batch, and a batch is numbered at once by
+`bulk_chunks.ChunkNumbers` (one int per chunk, no Python per chunk). A chunk not seen before is cut into words
+with the regex, and a word not seen before is analyzed once. At flush, numpy expands chunks to words and words
+to terms, and `posting_builder` groups them into postings.
 
 Fields that restate other fields are not split again: a field whose value is other fields joined by a newline
 (`exact` is title and body) has their chunks in turn, and a field whose value is the first n chunks of another
@@ -25,6 +25,7 @@ from analyzers.filters import ArabicNormalizeFilter
 from analyzers.fused import FusedArabicAnalyzer, analyze_word, indexed_term
 from analyzers.tokenizer import WORD_PATTERN, ArabicTokenizer
 from indexer.array_codec import FieldPostings
+from indexer.bulk_chunks import ChunkNumbers
 from indexer.posting_builder import STOP_RENUMBERED, TOKEN_INDEX, group_postings
 from indexer.schema import LEAD_WORDS
 from indexer.spans import span_indices
@@ -65,7 +66,7 @@ class Joined(NamedTuple):
 
     sources: tuple[str, ...]
 
-    def holds(self, value: str, fields: Mapping[str, object], chunks_of: Mapping[str, list]) -> bool:
+    def holds(self, value: str, fields: Mapping[str, object]) -> bool:
         values = [fields.get(source) for source in self.sources]
         return all(isinstance(item, str) for item in values) and value == "\n".join(values)
 
@@ -80,9 +81,9 @@ class Opening(NamedTuple):
     def sources(self) -> tuple[str, ...]:
         return (self.source,)
 
-    def holds(self, value: str, fields: Mapping[str, object], chunks_of: Mapping[str, list]) -> bool:
-        chunks = chunks_of.get(self.source)
-        return chunks is not None and value == " ".join(chunks[:self.count])
+    def holds(self, value: str, fields: Mapping[str, object]) -> bool:
+        source = fields.get(self.source)
+        return isinstance(source, str) and value == " ".join(source.split(maxsplit=self.count)[:self.count])
 
 
 # How the production schema's derived fields restate others (`schema.document_fields`).
@@ -131,7 +132,7 @@ class _AnalysisTerms:
 
 
 class _WordField:
-    __slots__ = ("analysis", "positional", "scored", "derived_from", "chunks", "doc_ends", "derived")
+    __slots__ = ("analysis", "positional", "scored", "derived_from", "chunks", "doc_ends", "derived", "waiting")
 
     def __init__(self, analysis: WordAnalysis, positional: bool, scored: bool, derived_from) -> None:
         self.analysis = analysis
@@ -141,18 +142,11 @@ class _WordField:
         self.chunks = array("i")  # chunk ids of the documents split for this field, end to end
         self.doc_ends = array("q")  # per document, where its own chunks end
         self.derived = array("b")  # per document, 1 when its chunks are taken from its sources instead
+        self.waiting: list[str] = []  # the texts of documents added but not numbered yet ("": no own chunks)
 
 
-class _ChunkIds(dict):
-    """Chunk as written -> chunk id, learned on first sight (a C-level lookup from `map`)."""
-
-    def __init__(self, learn: Callable[[str], int]) -> None:
-        super().__init__()
-        self._learn = learn
-
-    def __missing__(self, chunk: str) -> int:
-        chunk_id = self[chunk] = self._learn(chunk)
-        return chunk_id
+# Documents wait until their texts reach this many characters, then are numbered together (~170 news articles).
+BATCH_CHARS = 1 << 18
 
 
 class WordFields:
@@ -162,7 +156,8 @@ class WordFields:
         """`fields`: name -> Whoosh field object, for fields whose analyzer `word_analysis` accepts;
         `positional(field)` says whether the field keeps positions."""
         self._vocabulary: dict[str, int] = {}  # word as written -> word id
-        self._chunk_ids = _ChunkIds(self._learn_chunk)
+        self._chunk_numbers = ChunkNumbers(self._learn_chunk)
+        self._waiting_chars = 0
         self._chunk_words = array("i")  # every chunk's word ids, chunk after chunk
         self._chunk_ends = array("q", [0])  # chunk c owns _chunk_words[_chunk_ends[c]:_chunk_ends[c + 1]]
         self._analyses: dict[str, _AnalysisTerms] = {}
@@ -188,22 +183,40 @@ class WordFields:
 
     def add(self, fields: Mapping[str, object]) -> None:
         """Append one document to every word field (an empty document where the field is absent)."""
-        chunks_of: dict[str, list[str]] = {}
-        chunk_ids = self._chunk_ids.__getitem__
+        if self._waiting_chars >= BATCH_CHARS:
+            self._number_waiting()
         for name in self._order:
             target = self._fields[name]
             value = fields.get(name)
             derived = 0
+            text = ""
             if value is not None:
                 if not isinstance(value, str):
                     raise ValueError(f"{value!r} is not a string (field {name!r})")
-                if target.derived_from is not None and target.derived_from.holds(value, fields, chunks_of):
+                if target.derived_from is not None and target.derived_from.holds(value, fields):
                     derived = 1
                 else:
-                    chunks = chunks_of[name] = value.split()
-                    target.chunks.extend(map(chunk_ids, chunks))
-            target.doc_ends.append(len(target.chunks))
+                    text = value
+            target.waiting.append(text)
             target.derived.append(derived)
+            self._waiting_chars += len(text)
+
+    def _number_waiting(self) -> None:
+        """Number the chunks of every waiting document, all fields in one batch."""
+        targets = [target for target in self._fields.values() if target.waiting]
+        if not targets:
+            return
+        ids, counts = self._chunk_numbers.number([text for target in targets for text in target.waiting])
+        chunk_start = doc_start = 0
+        for target in targets:
+            doc_counts = counts[doc_start:doc_start + len(target.waiting)]
+            field_chunks = int(doc_counts.sum())
+            target.doc_ends.extend((len(target.chunks) + np.cumsum(doc_counts)).tolist())
+            target.chunks.frombytes(ids[chunk_start:chunk_start + field_chunks].tobytes())
+            chunk_start += field_chunks
+            doc_start += len(target.waiting)
+            target.waiting.clear()
+        self._waiting_chars = 0
 
     def _learn_chunk(self, chunk: str) -> int:
         """Number a chunk not seen before: cut it into words, numbering (and analyzing) new words."""
@@ -221,9 +234,12 @@ class WordFields:
     def rollback(self, docs: int) -> None:
         """Forget every document from the `docs`-th on (a document whose `add_document` failed)."""
         for target in self._fields.values():
+            numbered = len(target.doc_ends)
+            del target.waiting[max(0, docs - numbered):]
             del target.doc_ends[docs:]
             del target.derived[docs:]
             del target.chunks[target.doc_ends[-1] if target.doc_ends else 0:]
+        self._waiting_chars = sum(len(text) for target in self._fields.values() for text in target.waiting)
 
     # --- flush -------------------------------------------------------------------------------------------
 
@@ -233,6 +249,7 @@ class WordFields:
     def postings(self) -> Iterator[tuple[str, FieldPostings, np.ndarray | None]]:
         """(name, postings, per-document lengths or None for an unscored field) of every word field, by name,
         one field at a time (a field's arrays are the flush's peak memory: hold one at a time)."""
+        self._number_waiting()
         term_ids = {name: analysis.term_ids() for name, analysis in self._analyses.items()}
         chunk_ends = np.frombuffer(self._chunk_ends, dtype=np.int64)
         chunk_words = np.frombuffer(self._chunk_words, dtype=np.int32)
