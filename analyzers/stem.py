@@ -166,18 +166,19 @@ def _strip_article(token: str) -> str | None:
     return None
 
 
-def _strip_proclitics(token: str) -> str:
+def _strip_proclitics(token: str) -> tuple[str, bool]:
+    """The token without its proclitics, and whether they held the article."""
     rest = _strip_article(token)
     if rest is not None:
-        return rest
+        return rest, True
     if token.startswith(CONJUNCTIONS) and len(token) >= MIN_PROCLITIC_WORD and not _wa_belongs_to_stem(token[1:], token):
         token = token[1:]
     if token.startswith(PREPOSITIONS) and len(token) >= MIN_PROCLITIC_WORD and _preposition_is_clitic(token):
         token = token[1:]
         rest = _strip_article(token)  # لألمانيا -> ألمانيا, stemmed like ألمانيا itself
         if rest is not None:
-            return rest
-    return token
+            return rest, True
+    return token, False
 
 
 def _restore_teh_marbuta(rest: str) -> str:
@@ -187,15 +188,21 @@ def _restore_teh_marbuta(rest: str) -> str:
     return rest
 
 
-def _repair_final_heh(token: str) -> str:
+def _repair_final_heh(token: str, definite: bool) -> str:
     """مدرسه -> مدرسة: a word news never spells with final ه, whose ة spelling is common, is a typed ة.
 
     Users often type ه for ة (the keys sit together and both look alike at a word's end). Only words
     absent from the counts are repaired, so real pronoun forms (كتابه "his book", عمله) stay as they are.
+    After the article no pronoun can follow (العامه is not "the his year"), so there the ه is a typed ة
+    whenever it is much rarer than the ة spelling, as the veto measures it (الموجه "the guided" stays).
     """
-    if not token.endswith("ه") or len(token) < 3 or _frequency(token, 0):
+    if not token.endswith("ه") or len(token) < 3:
         return token
     repaired = token[:-1] + "ة"
+    if definite:
+        return repaired if _is_rarer_form(token, repaired) else token
+    if _frequency(token, 0):
+        return token
     count = _frequency(repaired, 0)
     # ابوه is "his father" (ابو is the commoner word), not ابوة ("fatherhood")
     return repaired if count >= VETO_MIN_COUNT and count > _frequency(token[:-1], 0) else token
@@ -302,7 +309,8 @@ def stem(token: str) -> str:
         return token  # no rule below can apply (most nouns in their bare form: رئيس, عام)
     if token[:1].isdigit():  # 1994م is the year 1994
         return token[:-1] if token.endswith(CALENDAR_SUFFIXES) and token[:-1].isdigit() else token
-    word = _repair_final_heh(_strip_tanween_alef(_strip_proclitics(token)))
+    word, definite = _strip_proclitics(token)
+    word = _repair_final_heh(_strip_tanween_alef(word), definite)
     bare = _strip_pronoun(word)
     single = _strip_inflection(bare)
     if single != bare and single.endswith(NISBA_FORMS):

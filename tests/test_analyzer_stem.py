@@ -36,6 +36,8 @@ SAME_STEM = [
     ("مدرسه", "المدرسة", "school typed with ه for ة / the school"),
     ("الاستراتيجيه", "استراتيجية", "the strategy with ه for ة / strategy"),
     ("حكومه", "حكومات", "government typed with ه for ة / governments"),
+    ("العامه", "العامة", "the general (f.) typed with ه: after the article ه cannot be 'his' (not عام, year)"),
+    ("الكتابه", "الكتابة", "the writing typed with ه, not كتاب 'book' + 'his'"),
     ("تأثيراً", "التأثير", "an influence (accusative, tanween alef) / the influence"),
     ("رسمياً", "الرسمي", "officially / the official: the tanween alef goes"),
     ("تقع", "يقع", "she/it lies / he/it lies: one present-tense verb"),
@@ -101,6 +103,7 @@ EXACT = [
     ("متهم", "متهم", "accused, not مت + 'their'"),
     ("قوي", "قوي", "strong: its ي is the stem's, not 'my'"),
     ("بيتين", "بيت", "two houses: بيت keeps its ت, no ة restored"),
+    ("الموجه", "موجه", "the guided (missile): a common ه spelling stays, it is not موجة (wave)"),
     ("كردي", "كرد", "Kurdish: its ك is the stem's, not ka- + رد + 'my'"),
 ]
 
