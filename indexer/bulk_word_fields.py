@@ -4,8 +4,8 @@ An analyzer qualifies when it maps each word of `WORD_PATTERN` to a term (or to 
 Arabic analyzer, and tokenize-and-normalize. No word holds a whitespace character, so a text's words are its
 `str.split()` chunks' words in order. Documents' values wait in a batch, and a batch is numbered at once by
 `bulk_chunks.ChunkNumbers` (one int per chunk, no Python per chunk). A chunk not seen before is cut into words
-with the regex, and a word not seen before is analyzed once. At flush, numpy expands chunks to words and words
-to terms, and `posting_builder` groups them into postings.
+with the regex and its words are numbered. At flush, each distinct word is analyzed once, numpy expands chunks
+to words and words to terms, and `posting_builder` groups them into postings.
 
 Fields that restate other fields are not split again: a field whose value is other fields joined by a newline
 (`exact` is title and body) has their chunks in turn, and a field whose value is the first n chunks of another
@@ -15,7 +15,8 @@ checked on every document by comparing values, and a document where they do not 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import islice
 from typing import NamedTuple
 
 import numpy as np
@@ -93,42 +94,40 @@ DERIVED_FIELDS: Mapping[str, Joined | Opening] = {
 }
 
 
-class _AnalysisTerms:
-    """One analysis's term for every word id of the segment vocabulary, terms numbered as first seen.
+class _TermNumbers(dict):
+    """Indexed term -> its number, in first-seen order; "" (a word that is not indexed) is -1."""
 
-    Numbering at first sight (one dict lookup per new word) leaves flush only the distinct terms to sort,
-    as UTF-8 (byte comparison is cheaper than comparing Arabic str), and a numpy gather for the words.
+    def __init__(self) -> None:
+        super().__init__({"": -1})
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self) - 1
+        return number
+
+
+class _WordIds(dict):
+    """Word as written -> word id, numbered at first sight (a C-level lookup from `map`)."""
+
+    def __missing__(self, word: str) -> int:
+        word_id = self[word] = len(self)
+        return word_id
+
+
+def analysis_term_ids(analysis: WordAnalysis, words: Iterable[str]) -> tuple[np.ndarray, list[bytes]]:
+    """(term id of every word, -1 if not indexed; the terms as UTF-8 in term id order, i.e. sorted).
+
+    Runs at flush over the segment's vocabulary, each word analyzed once and its term numbered at first sight
+    (C-level `map`s, no Python per word but the analysis itself). Only the distinct terms are then sorted, as
+    UTF-8 (Whoosh keeps terms in byte order, and comparing bytes is cheaper than comparing Arabic str), and a
+    numpy gather renumbers the words.
     """
-
-    __slots__ = ("analysis", "term_numbers", "word_terms")
-
-    def __init__(self, analysis: WordAnalysis) -> None:
-        self.analysis = analysis
-        self.term_numbers: dict[str, int] = {}  # indexed term -> its number, in first-seen order
-        self.word_terms = array("i")  # per word id: its term's number, -1 when the word is not indexed
-
-    def learn(self, word: str) -> None:
-        """Record the term of the next word id."""
-        term = self.analysis.term(word)
-        if not term:
-            self.word_terms.append(-1)
-            return
-        number = self.term_numbers.get(term)
-        if number is None:
-            number = self.term_numbers[term] = len(self.term_numbers)
-        self.word_terms.append(number)
-
-    def term_ids(self) -> tuple[np.ndarray, list[bytes]]:
-        """(term id of every word id, -1 if not indexed; the terms as UTF-8 in term id order, i.e. sorted).
-
-        Whoosh keeps terms in UTF-8 byte order.
-        """
-        encoded = [term.encode("utf-8") for term in self.term_numbers]
-        order = sorted(range(len(encoded)), key=encoded.__getitem__)
-        rank = np.full(len(encoded) + 1, -1, dtype=np.int32)  # the extra last entry: number -1 stays -1
-        rank[order] = np.arange(len(encoded), dtype=np.int32)
-        ids = rank[np.frombuffer(self.word_terms, dtype=np.int32)]
-        return ids, [encoded[number] for number in order]
+    numbers = _TermNumbers()
+    word_numbers = np.fromiter(map(numbers.__getitem__, map(analysis.term, words)), dtype=np.int32)
+    encoded = [term.encode("utf-8") for term in islice(numbers, 1, None)]  # "" comes first
+    order = sorted(range(len(encoded)), key=encoded.__getitem__)
+    rank = np.full(len(encoded) + 1, -1, dtype=np.int32)  # the extra last entry: number -1 stays -1
+    rank[order] = np.arange(len(encoded), dtype=np.int32)
+    return rank[word_numbers], [encoded[number] for number in order]
 
 
 class _WordField:
@@ -155,16 +154,16 @@ class WordFields:
     def __init__(self, fields: Mapping[str, object], positional: Callable[[object], bool]) -> None:
         """`fields`: name -> Whoosh field object, for fields whose analyzer `word_analysis` accepts;
         `positional(field)` says whether the field keeps positions."""
-        self._vocabulary: dict[str, int] = {}  # word as written -> word id
+        self._word_ids = _WordIds()  # word as written -> word id
         self._chunk_numbers = ChunkNumbers(self._learn_chunk)
         self._waiting_chars = 0
         self._chunk_words = array("i")  # every chunk's word ids, chunk after chunk
         self._chunk_ends = array("q", [0])  # chunk c owns _chunk_words[_chunk_ends[c]:_chunk_ends[c + 1]]
-        self._analyses: dict[str, _AnalysisTerms] = {}
+        self._analyses: dict[str, WordAnalysis] = {}
         self._fields: dict[str, _WordField] = {}
         for name, field in fields.items():
             analysis = word_analysis(field.analyzer)
-            self._analyses.setdefault(analysis.name, _AnalysisTerms(analysis))
+            self._analyses.setdefault(analysis.name, analysis)
             derived = DERIVED_FIELDS.get(name)
             if derived is not None and not all(
                 source in fields and word_analysis(fields[source].analyzer) is not None
@@ -219,15 +218,8 @@ class WordFields:
         self._waiting_chars = 0
 
     def _learn_chunk(self, chunk: str) -> int:
-        """Number a chunk not seen before: cut it into words, numbering (and analyzing) new words."""
-        vocabulary = self._vocabulary
-        for word in (chunk,) if chunk.isalnum() else _find_words(chunk):
-            word_id = vocabulary.get(word)
-            if word_id is None:
-                word_id = vocabulary[word] = len(vocabulary)
-                for analysis in self._analyses.values():
-                    analysis.learn(word)
-            self._chunk_words.append(word_id)
+        """Number a chunk not seen before: cut it into words and number the words (analyzed at flush)."""
+        self._chunk_words.extend(map(self._word_ids.__getitem__, (chunk,) if chunk.isalnum() else _find_words(chunk)))
         self._chunk_ends.append(len(self._chunk_words))
         return len(self._chunk_ends) - 2
 
@@ -250,7 +242,7 @@ class WordFields:
         """(name, postings, per-document lengths or None for an unscored field) of every word field, by name,
         one field at a time (a field's arrays are the flush's peak memory: hold one at a time)."""
         self._number_waiting()
-        term_ids = {name: analysis.term_ids() for name, analysis in self._analyses.items()}
+        term_ids = {name: analysis_term_ids(analysis, self._word_ids) for name, analysis in self._analyses.items()}
         chunk_ends = np.frombuffer(self._chunk_ends, dtype=np.int64)
         chunk_words = np.frombuffer(self._chunk_words, dtype=np.int32)
         own = {name: self._own_spans(target) for name, target in self._fields.items()}
