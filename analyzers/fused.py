@@ -27,15 +27,22 @@ def analyze_word(word: str) -> tuple[str, str, bool]:
     if entry is None:
         if len(_entries) >= _MEMO_LIMIT:
             _entries.clear()
-        normalized = normalize(word)
-        entry = _entries[word] = (normalized, stem(normalized) if normalized else "",
-                                  normalized in ARABIC_STOPWORDS)
+        entry = _entries[word] = _analysis(word)
     return entry
+
+
+def _analysis(word: str) -> tuple[str, str, bool]:
+    normalized = normalize(word)
+    return normalized, stem(normalized) if normalized else "", normalized in ARABIC_STOPWORDS
 
 
 def indexed_term(word: str) -> str:
     """The term a word is indexed under, or "" for a stopword or a word that normalizes away."""
-    normalized, stemmed, stopped = analyze_word(word)
+    return _term(analyze_word(word))
+
+
+def _term(analysis: tuple[str, str, bool]) -> str:
+    normalized, stemmed, stopped = analysis
     return "" if stopped or not normalized else stemmed
 
 
@@ -69,8 +76,8 @@ class _ChunkTerms(dict):
     """
 
     def __missing__(self, chunk: str) -> str:
-        if chunk.isalnum():
-            terms = sys.intern(indexed_term(chunk))
+        if chunk.isalnum():  # one word, which this memo now holds: not kept in `_entries` too
+            terms = sys.intern(_term(_analysis(chunk)))
         else:
             core = chunk.strip(_GLUED_PUNCTUATION)
             if core and core.isalnum():
