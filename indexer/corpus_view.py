@@ -80,7 +80,7 @@ class CorpusView:
         if lengths is None:
             lengths = np.zeros(self.size, dtype=np.float32)
             if field in self.reader.schema and self.reader.schema[field].scorable:
-                for leaf, offset in self.reader.leaf_readers():
+                for leaf, offset, _ in self._leaves:
                     lengths[offset:offset + leaf.doc_count_all()] = _leaf_lengths(leaf, field)
                 lengths[~self.live] = 0
             self._lengths[field] = lengths
@@ -188,7 +188,7 @@ class CorpusView:
         if self._published is None:
             values = np.full(self.size, -1, dtype=np.int64)
             if self.reader.has_column("published"):
-                for leaf, offset in self.reader.leaf_readers():
+                for leaf, offset, _ in self._leaves:
                     raw = _leaf_column(leaf, "published", np.dtype(">u8"))
                     present = raw != np.iinfo(np.uint64).max  # Whoosh's "no value" for a datetime column
                     values[offset:offset + len(raw)][present] = raw[present].astype(np.int64)
