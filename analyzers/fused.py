@@ -32,6 +32,7 @@ def analyze_word(word: str) -> tuple[str, str, bool]:
 
 
 def _analysis(word: str) -> tuple[str, str, bool]:
+    """`analyze_word` without the memo, for callers that keep the result in a memo of their own."""
     normalized = normalize(word)
     return normalized, stem(normalized) if normalized else "", normalized in ARABIC_STOPWORDS
 
@@ -42,6 +43,7 @@ def indexed_term(word: str) -> str:
 
 
 def _term(analysis: tuple[str, str, bool]) -> str:
+    """Stopwords and words that normalize away are not indexed; every other word is, by its stem."""
     normalized, stemmed, stopped = analysis
     return "" if stopped or not normalized else stemmed
 
