@@ -58,7 +58,8 @@ VETOED_INFLECTIONS = frozenset({"ان", "ين", "ون"})
 # Indefinite accusative: تأثيراً, رسمياً, جنوباً are written with a final alef that carries the tanween.
 TANWEEN_ALEF = "ا"
 NISBA = "ي"  # the relational adjective: بلجيكي "Belgian" from بلجيكا "Belgium"
-NISBA_FORMS = (NISBA, "ية")
+FEMININE_NISBA = "ية"
+NISBA_FORMS = (NISBA, FEMININE_NISBA)
 # Present-tense verbs: تقع / يقع ("she/it lies" / "he/it lies") are one verb in two persons.
 FEMININE_PRESENT, MASCULINE_PRESENT = "ت", "ي"
 FEMININE_PAST = "ت"  # قالت / قال ("she said" / "he said")
@@ -231,6 +232,9 @@ def _is_present_verb(word: str) -> bool:
 def _strip_inflection(token: str) -> str:
     if not token.endswith(INFLECTION_SUFFIXES):
         return token
+    if (token.endswith(FEMININE_NISBA) and len(token) == MIN_INFLECTION_STEM + 1
+            and _is_rarer_form(token[:-2], token[:-1])):
+        return token[:-1]  # قوية, صحية: the masculine keeps its ي (قوي, not قو), so only the feminine ة goes
     for length in _INFLECTION_LENGTHS:
         suffix = token[-length:]
         if suffix in _INFLECTIONS and len(token) - length >= MIN_INFLECTION_STEM:

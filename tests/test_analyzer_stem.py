@@ -64,6 +64,9 @@ SAME_STEM = [
     ("يوقعان", "يوقع", "the two sign / he signs: a verb's dual has no ين form"),
     ("فرضيتان", "فرضية", "two hypotheses / hypothesis: a feminine dual"),
     ("اللبناني", "لبنان", "the Lebanese / Lebanon"),
+    ("قوية", "قوي", "strong, f. / m.: the masculine keeps its ي, so only the feminine ة goes"),
+    ("الفنية", "الفني", "the artistic, f. / m."),
+    ("الجوية", "جوي", "the aerial (f.) / aerial"),
 ]
 
 
@@ -103,6 +106,7 @@ EXACT = [
     ("متهم", "متهم", "accused, not مت + 'their'"),
     ("قوي", "قوي", "strong: its ي is the stem's, not 'my'"),
     ("بيتين", "بيت", "two houses: بيت keeps its ت, no ة restored"),
+    ("بنية", "بنية", "structure: بني (brown) drops its ي, so بنية is not its feminine"),
     ("الموجه", "موجه", "the guided (missile): a common ه spelling stays, it is not موجة (wave)"),
     ("كردي", "كرد", "Kurdish: its ك is the stem's, not ka- + رد + 'my'"),
 ]
