@@ -15,7 +15,7 @@ from whoosh.analysis import Analyzer, Token
 from analyzers.normalize import normalize
 from analyzers.stem import stem
 from analyzers.stopwords import ARABIC_STOPWORDS
-from analyzers.tokenizer import WORD_PATTERN
+from analyzers.tokenizer import WORD_PATTERN, chunk_words, is_one_word
 
 _MEMO_LIMIT = 1_000_000  # distinct words (or chunks) kept before a memo is cleared (bounds memory)
 _entries: dict[str, tuple[str, str, bool]] = {}  # word as written -> (normalized, stem, is stopword)
@@ -48,10 +48,9 @@ def _term(analysis: tuple[str, str, bool]) -> str:
     return "" if stopped or not normalized else stemmed
 
 
-_find_words = WORD_PATTERN.findall
 # Punctuation that news glues to words ("الرئيس،", «القدس», (2018)). None of it is a word character, a
-# mark or an invisible control, so a chunk that is one of these runs around an `isalnum` core is that
-# one word, exactly as `WORD_PATTERN` reads it.
+# mark or an invisible control, so a chunk that is one of these runs around a core that `is_one_word`
+# is that one word, exactly as `WORD_PATTERN` reads it.
 _GLUED_PUNCTUATION = ".,،؛;:!?؟\"'«»()[]{}<>/\\|-–—…*•"
 # Characters that join two words into one chunk in news text (أيار/مايو, 2-1, #اليوم_الوطني, لـ"سكاي) and
 # are never inside a word: read as spaces, they leave every text with the same words and far fewer
@@ -78,14 +77,14 @@ class _ChunkTerms(dict):
     """
 
     def __missing__(self, chunk: str) -> str:
-        if chunk.isalnum():  # one word, which this memo now holds: not kept in `_entries` too
+        if is_one_word(chunk):  # which this memo now holds: not kept in `_entries` too
             terms = sys.intern(_term(_analysis(chunk)))
         else:
             core = chunk.strip(_GLUED_PUNCTUATION)
-            if core and core.isalnum():
+            if core and is_one_word(core):
                 terms = self[core]
             else:
-                terms = _TERM_SEPARATOR.join(filter(None, map(indexed_term, _find_words(chunk))))
+                terms = _TERM_SEPARATOR.join(filter(None, map(indexed_term, chunk_words(chunk))))
                 if _TERM_SEPARATOR in terms:
                     _multi_term_chunks.add(chunk)
                 else:
@@ -113,7 +112,7 @@ def _words_before_first_term(chunks: list[str]) -> int:
     there on. Usually 0 or 1 (a leading في or و), so only the first chunks are read again."""
     skipped = 0
     for chunk in chunks:
-        for word in (chunk,) if chunk.isalnum() else _find_words(chunk):
+        for word in chunk_words(chunk):
             if indexed_term(word):
                 return skipped
             skipped += 1

@@ -24,15 +24,12 @@ from whoosh.analysis import CompositeAnalyzer
 
 from analyzers.filters import ArabicNormalizeFilter
 from analyzers.fused import FusedArabicAnalyzer, analyze_word, indexed_term
-from analyzers.tokenizer import WORD_PATTERN, ArabicTokenizer
+from analyzers.tokenizer import ArabicTokenizer, chunk_words
 from indexer.array_codec import FieldPostings
 from indexer.bulk_chunks import ChunkNumbers
 from indexer.posting_builder import STOP_RENUMBERED, TOKEN_INDEX, group_postings
 from indexer.schema import LEAD_WORDS
 from indexer.spans import span_indices
-
-_find_words = WORD_PATTERN.findall
-
 
 def normalized_word(word: str) -> str:
     """What `ArabicTokenizer() | ArabicNormalizeFilter()` indexes a word as ("" when it normalizes away)."""
@@ -219,7 +216,7 @@ class WordFields:
 
     def _learn_chunk(self, chunk: str) -> int:
         """Number a chunk not seen before: cut it into words and number the words (analyzed at flush)."""
-        self._chunk_words.extend(map(self._word_ids.__getitem__, (chunk,) if chunk.isalnum() else _find_words(chunk)))
+        self._chunk_words.extend(map(self._word_ids.__getitem__, chunk_words(chunk)))
         self._chunk_ends.append(len(self._chunk_words))
         return len(self._chunk_ends) - 2
 

@@ -4,7 +4,7 @@ import sys
 import pytest
 
 from analyzers import arabic_analyzer, get_analyzer
-from analyzers.tokenizer import WORD_PATTERN, ArabicTokenizer
+from analyzers.tokenizer import WORD_PATTERN, ArabicTokenizer, chunk_words, is_one_word
 
 
 def words(text):
@@ -25,6 +25,9 @@ TOKENIZER_CASES = [
     ("نما 3.5% في ٢٠١٨", ["نما", "3.5", "في", "٢٠١٨"], "grew 3.5% in 2018: decimals stay whole"),
     ("جمــيل", ["جمــيل"], "tatweel inside a word"),
     ("قال: «لا»...", ["قال", "لا"], "punctuation and guillemets are not words"),
+    ("المدينةالمنورة", ["المدينة", "المنورة"], "Medina with the space after ة left out: ة ends a word"),
+    ("مدينةٌ كبيرة", ["مدينةٌ", "كبيرة"], "a big city: tanween on ة stays with its word"),
+    ("ةُالمنورة", ["ةُ", "المنورة"], "a mark after ة does not join the next letter"),
 ]
 
 
@@ -107,3 +110,12 @@ def test_no_word_holds_whitespace_so_chunks_can_be_analyzed_alone(context):
     for space in WHITESPACE:
         text = context.format(space)
         assert WORD_PATTERN.findall(text) == [word for chunk in text.split() for word in WORD_PATTERN.findall(chunk)]
+
+
+@pytest.mark.parametrize("chunk, one_word", [
+    ("الوزير", True), ("2018", True), ("مدينة", True), ("ة", True),
+    ("المدينةالمنورة", False), ("الوزير،", False), ("الرَّئيس", False), ("3.5", False),
+])
+def test_a_chunk_is_one_word_without_the_regex_only_when_the_regex_agrees(chunk, one_word):
+    assert is_one_word(chunk) is one_word
+    assert list(chunk_words(chunk)) == WORD_PATTERN.findall(chunk)

@@ -31,8 +31,10 @@ EDGE_CASES = [
     Article(id="spaced", title="عنوان", body="  ".join(["في"] * 30 + ["الخبر،\nقال   الوزير"] * 30)),
     Article(id="tatweel", title="ـــ", body="ـــ كتاب ـــ كتب"),  # words that normalize away
     # punctuation stuck to words, a no-break space, a joiner inside a word, a tab, hyphens, numbers with
-    # separators: "«The president», said: the new minister in Jerusalem 3.5% and 1,000"
-    Article(id="chunks", title="«الرئيس»، قال:", body="قال:\xa0الوزير\u200cالجديد\tفي-القدس 3.5% و1,000 (الوزير)"),
+    # separators, a space left out after ة: "«The president», said: the new minister in Jerusalem 3.5% and
+    # 1,000 (the minister) in Medina"
+    Article(id="chunks", title="«الرئيس»، قال:",
+            body="قال:\xa0الوزير\u200cالجديد\tفي-القدس 3.5% و1,000 (الوزير) المدينةالمنورة"),
 ]
 
 

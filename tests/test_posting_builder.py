@@ -86,7 +86,8 @@ def test_no_tokens_gives_no_postings():
     assert grouped.docnums.tolist() == [] and grouped.positions.tolist() == []
 
 
-WORDS = ["في", "من", "الوزير", "وزيرٌ", "الرَّئيسُ", "كتاب", "كتب", "ـــ", "Apple", "15", "3.5", "١٢", "و", "إن"]
+WORDS = ["في", "من", "الوزير", "وزيرٌ", "الرَّئيسُ", "كتاب", "كتب", "ـــ", "Apple", "15", "3.5", "١٢", "و", "إن",
+         "المدينةالمنورة"]
 
 
 @settings(max_examples=60, deadline=None)
