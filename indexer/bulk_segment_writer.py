@@ -19,7 +19,7 @@ from array import array
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.columns import CompressedBytesColumn
+from whoosh.columns import CompressedBytesColumn, NumericColumn
 from whoosh.fields import UnknownFieldError
 from whoosh.writing import SegmentWriter
 
@@ -140,6 +140,10 @@ def _write_lengths(perdocwriter, fieldname: str, lengths: np.ndarray) -> None:
     if not perdocwriter._has_column(column):
         perdocwriter._create_column(column, LENGTHS_COLUMN)
     writer = perdocwriter._get_column(column)
-    codes = length_codes(lengths)
-    for docnum in np.flatnonzero(lengths).tolist():
-        writer.add(docnum, int(codes[docnum]))
+    if not isinstance(writer, NumericColumn.Writer) or writer._count or writer._fixedlen != 1:
+        raise TypeError(f"unexpected length column writer {writer!r}")
+    # the bytes `writer.add(docnum, code)` per document would write: each code, a zero (the default) where a
+    # document has none, up to the last document with a length (`finish` fills the rest)
+    last = int(np.flatnonzero(lengths)[-1])
+    writer._dbfile.write(length_codes(lengths[:last + 1]).tobytes())
+    writer._count = last + 1
