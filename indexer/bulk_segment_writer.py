@@ -64,9 +64,9 @@ class BulkSegmentWriter(SegmentWriter):
 
     def add_document(self, **fields) -> None:
         self._check_state()
-        if any(name.startswith("_") for name in fields):
-            raise ValueError("BulkSegmentWriter does not support per-document boosts or custom stored values")
-        if not self._field_objects.keys() >= fields.keys():
+        if not self._field_objects.keys() >= fields.keys():  # (a schema's field names never start with "_")
+            if any(name.startswith("_") for name in fields):
+                raise ValueError("BulkSegmentWriter does not support per-document boosts or custom stored values")
             raise UnknownFieldError(f"No field named {sorted(fields.keys() - self._field_objects.keys())[0]!r}")
         docnum = self.docnum
         try:
