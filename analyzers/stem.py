@@ -34,6 +34,7 @@ def light10_stem(token: str) -> str:
 # --- ours ----------------------------------------------------------------------------------------
 # Words whose letters look like clitics but are not: الله is not ال + له.
 WHOLE_WORDS = {"الله": "الله", "لله": "الله", "والله": "الله", "بالله": "الله", "فالله": "الله"}
+ARTICLE = "ال"
 # Definite article with the clitics that can precede it, longest first. لل is li- + al- (للحكومة).
 ARTICLE_PREFIXES = ("وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ال", "ولل", "فلل", "لل")
 # Conjunction wa-: stripped by default, unless the word counts say the و is the stem's (وزير, وطني).
@@ -101,7 +102,7 @@ def _load_frequencies() -> dict[str, int]:
             counts[word] = int(n)
     frequencies = dict(counts)
     for word, n in counts.items():
-        if word.startswith("ال"):
+        if word.startswith(ARTICLE):
             frequencies[word[2:]] = frequencies.get(word[2:], 0) + n
     return frequencies
 
@@ -132,13 +133,18 @@ def _wa_belongs_to_stem(rest: str, word: str) -> bool:
 
 
 def _preposition_is_clitic(token: str) -> bool:
-    """True when the first letter of `token` is li-, bi-, ka- or fa-: the rest is the more frequent word.
+    """True when the first letter of `token` is li-, bi-, ka- or fa-: the rest is the more frequent word,
+    and the token is never written with the article (which cannot precede these clitics).
 
     Pronoun forms are rare words, so they are also compared without their pronoun: بوظيفتها ("in her
     job") is unseen, but وظيفة is far commoner than بوظيفة.
     """
     rest = token[1:]
-    if token.startswith(LI_BEFORE_HAMZA_AL) or _frequency(rest, 0) > _frequency(token, 0):
+    if token.startswith(LI_BEFORE_HAMZA_AL):
+        return True
+    if _frequency(ARTICLE + token, 0):
+        return False  # the article never precedes li-/bi-/ka-/fa-: الفكرة makes فكرة a word, not fa- + كرة
+    if _frequency(rest, 0) > _frequency(token, 0):
         return True
     if token.endswith(NISBA):
         return False  # كردي is Kurdish, not ka- + رد + "my"
@@ -161,7 +167,7 @@ def _strip_article(token: str) -> str | None:
             if token[0] in CONJUNCTIONS and _wa_belongs_to_stem(token[1:], token):
                 return None  # والد ("father") + ه, not و + ال + ده
             rest = token[length:]
-            if rest.startswith("ال") and len(rest) - 2 >= MIN_ARTICLE_STEM:
+            if rest.startswith(ARTICLE) and len(rest) - 2 >= MIN_ARTICLE_STEM:
                 rest = rest[2:]
             return rest
     return None

@@ -109,6 +109,12 @@ EXACT = [
     ("بنية", "بنية", "structure: بني (brown) drops its ي, so بنية is not its feminine"),
     ("الموجه", "موجه", "the guided (missile): a common ه spelling stays, it is not موجة (wave)"),
     ("كردي", "كرد", "Kurdish: its ك is the stem's, not ka- + رد + 'my'"),
+    # the article never precedes li-/bi-/ka-/fa-, so a word news also writes with it keeps its first letter
+    ("فكرة", "فكرة", "idea, not fa- + كرة (ball): الفكرة is a word"),
+    ("بطاقة", "بطاقة", "card, not bi- + طاقة (energy): البطاقة is a word"),
+    ("كسوف", "كسوف", "eclipse, not ka- + سوف (will): الكسوف is a word"),
+    ("فيصل", "فيصل", "the name Faisal, not fa- + يصل (arrives)"),
+    ("بعيد", "بعيد", "far, not bi- + عيد (feast): البعيد is a word"),
 ]
 
 
