@@ -128,8 +128,10 @@ def _is_rarer_form(rest: str, word: str) -> bool:
 
 
 def _wa_belongs_to_stem(rest: str, word: str) -> bool:
-    """True when the first و is the stem's (وزير, وطني, والده), checked with and without a pronoun."""
-    return _is_rarer_form(rest, word) or _is_rarer_form(_strip_pronoun(rest), _strip_pronoun(word))
+    """True when the first و is the stem's (وزير, وطني, والده): the word is also written with the article,
+    which never precedes wa-, or its rest is much rarer, checked with and without a pronoun."""
+    return (bool(_frequency(ARTICLE + word, 0)) or _is_rarer_form(rest, word)
+            or _is_rarer_form(_strip_pronoun(rest), _strip_pronoun(word)))
 
 
 def _preposition_is_clitic(token: str) -> bool:

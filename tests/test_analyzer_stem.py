@@ -115,6 +115,10 @@ EXACT = [
     ("كسوف", "كسوف", "eclipse, not ka- + سوف (will): الكسوف is a word"),
     ("فيصل", "فيصل", "the name Faisal, not fa- + يصل (arrives)"),
     ("بعيد", "بعيد", "far, not bi- + عيد (feast): البعيد is a word"),
+    ("ورقة", "ورقة", "paper, not wa- + رقة (tenderness): الورقة is a word"),
+    ("وعود", "وعود", "promises, not wa- + عود (oud)"),
+    ("وجهة", "وجهة", "destination, not wa- + جهة (side)"),
+    ("والدين", "والد", "parents, not wa- + al- + دين (religion)"),
 ]
 
 
