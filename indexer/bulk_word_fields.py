@@ -31,6 +31,7 @@ from indexer.posting_builder import STOP_RENUMBERED, TOKEN_INDEX, group_postings
 from indexer.schema import LEAD_WORDS
 from indexer.spans import span_indices
 
+
 def normalized_word(word: str) -> str:
     """What `ArabicTokenizer() | ArabicNormalizeFilter()` indexes a word as ("" when it normalizes away)."""
     return analyze_word(word)[0]
