@@ -23,9 +23,13 @@ _HASH_BASE = 0x9E3779B97F4A7C15  # odd 64-bit multiplier; any value gives exact 
 
 
 class ChunkNumbers:
-    """Chunk as written -> chunk id, learned on first sight with `learn(chunk) -> id`, many texts at a time."""
+    """Chunk as written -> chunk id, many texts at a time.
 
-    def __init__(self, learn: Callable[[str], int], hash_base: int = _HASH_BASE) -> None:
+    Chunks not seen before are learned with `learn(chunks) -> first id`, which numbers the chunks it is given
+    consecutively from that id.
+    """
+
+    def __init__(self, learn: Callable[[list[str]], int], hash_base: int = _HASH_BASE) -> None:
         self._learn = learn
         self._base = np.uint64(hash_base % (1 << 64))
         self._powers = np.ones(1, dtype=np.uint64)  # base ** i, i < longest chunk so far
@@ -85,16 +89,15 @@ class ChunkNumbers:
         chunk_of[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1, dtype=np.int64)
         in_order = new[np.argsort(chunk_of[new], kind="stable")]  # learned in order of appearance: frequent
         chunks = chunk_of[in_order]  # chunks get small ids, which keeps the flush's gathers cache-friendly
-        learn = self._learn
-        ids[in_order] = np.fromiter((learn(text[start:end]) for start, end in
-                                     zip(starts[chunks].tolist(), ends[chunks].tolist())), dtype=np.int32, count=len(new))
+        first = self._learn(list(map(text.__getitem__, map(slice, starts[chunks].tolist(), ends[chunks].tolist()))))
+        ids[in_order] = np.arange(first, first + len(chunks), dtype=np.int32)
         self._remember(ids[in_order], chars[span_indices(offsets[chunks], lengths[chunks])], lengths[chunks])
         self._hashes = np.insert(known, where[new], distinct[new])  # `new` is in hash order, as `known` is
         self._hash_ids = np.insert(self._hash_ids, where[new], ids[new])
         return ids
 
     def _remember(self, ids: np.ndarray, chars: np.ndarray, lengths: np.ndarray) -> None:
-        """Record the code points of chunks just numbered (ids come from `learn`, in the order they were made)."""
+        """Record the code points of chunks just numbered."""
         self._grow(int(ids.max()) + 1)
         starts = len(self._code_points) + np.cumsum(lengths) - lengths
         self._code_points.frombytes(chars.astype("<u4").tobytes())
@@ -125,6 +128,6 @@ class ChunkNumbers:
     def _collision_id(self, chunk: str) -> int:
         chunk_id = self._collided.get(chunk)
         if chunk_id is None:
-            chunk_id = self._collided[chunk] = self._learn(chunk)
+            chunk_id = self._collided[chunk] = self._learn([chunk])
             self._grow(chunk_id + 1)
         return chunk_id

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import islice
+from itertools import accumulate, chain, islice
 from typing import NamedTuple
 
 import numpy as np
@@ -153,7 +153,7 @@ class WordFields:
         """`fields`: name -> Whoosh field object, for fields whose analyzer `word_analysis` accepts;
         `positional(field)` says whether the field keeps positions."""
         self._word_ids = _WordIds()  # word as written -> word id
-        self._chunk_numbers = ChunkNumbers(self._learn_chunk)
+        self._chunk_numbers = ChunkNumbers(self._learn_chunks)
         self._waiting_chars = 0
         self._chunk_words = array("i")  # every chunk's word ids, chunk after chunk
         self._chunk_ends = array("q", [0])  # chunk c owns _chunk_words[_chunk_ends[c]:_chunk_ends[c + 1]]
@@ -215,11 +215,14 @@ class WordFields:
             target.waiting.clear()
         self._waiting_chars = 0
 
-    def _learn_chunk(self, chunk: str) -> int:
-        """Number a chunk not seen before: cut it into words and number the words (analyzed at flush)."""
-        self._chunk_words.extend(map(self._word_ids.__getitem__, chunk_words(chunk)))
-        self._chunk_ends.append(len(self._chunk_words))
-        return len(self._chunk_ends) - 2
+    def _learn_chunks(self, chunks: list[str]) -> int:
+        """Number chunks not seen before, consecutively from the returned id: cut them into words and number the
+        words (analyzed at flush)."""
+        first = len(self._chunk_ends) - 1
+        words = list(map(chunk_words, chunks))
+        self._chunk_words.extend(map(self._word_ids.__getitem__, chain.from_iterable(words)))
+        self._chunk_ends.extend(islice(accumulate(map(len, words), initial=self._chunk_ends[-1]), 1, None))
+        return first
 
     def rollback(self, docs: int) -> None:
         """Forget every document from the `docs`-th on (a document whose `add_document` failed)."""

@@ -23,9 +23,10 @@ class _Learned:
     def __init__(self) -> None:
         self.chunks: list[str] = []
 
-    def __call__(self, chunk: str) -> int:
-        self.chunks.append(chunk)
-        return len(self.chunks) - 1
+    def __call__(self, chunks: list[str]) -> int:
+        first = len(self.chunks)
+        self.chunks.extend(chunks)
+        return first
 
 
 def _check_batches(numbers: ChunkNumbers, learned: _Learned, batches) -> None:
