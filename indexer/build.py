@@ -5,7 +5,6 @@ behind, and publishes its change by rewriting the CURRENT pointer atomically (se
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
@@ -29,10 +28,10 @@ from indexer.index_layout import (
     write_manifest,
     write_pointer,
 )
-from indexer.schema import build_schema, document_fields
+from indexer.schema import BODY_DIGEST, body_digest, build_schema, document_fields
 from indexer.segment_workers import build_in_workers
 from indexer.sources import ByteProgress, SourceOptions, read_sources, total_bytes
-from indexer.store import IndexNotFound, open_generation, read_live_pointer
+from indexer.store import IndexNotFound, IndexUnavailable, open_generation, read_live_pointer, rebuild_hint
 from indexer.writer_lock import writer_lock
 
 # A fresh build flushes a Whoosh segment every this many documents (per worker): it bounds the memory of the
@@ -106,11 +105,6 @@ def default_procs(input_bytes: int) -> int:
     return max(1, min(MAX_DEFAULT_PROCS, os.cpu_count() or 1))
 
 
-def body_digest(body: str) -> bytes:
-    """Identity of an article body for exact-duplicate detection."""
-    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest()
-
-
 def record_skip(summary: BuildSummary, skip: Skip, strict: bool) -> None:
     """Count an unusable record in the summary; under --strict it stops the build instead."""
     summary.skipped.append(skip)
@@ -123,7 +117,7 @@ def unique_articles(
 ) -> Iterator[Article]:
     """Pass through the first article of each id and each body; count and record everything else."""
     first_location_of_id: set[str] = set()
-    seen_bodies: set[bytes] = set()
+    seen_bodies: set[str] = set()
     for item in items:
         if isinstance(item, Skip):
             record_skip(summary, item, strict)
@@ -274,19 +268,20 @@ def add_articles(
                 continue
             batch[item.id] = item  # a later record of the same id in one batch wins
         index = open_generation(root, pointer, writable=True)
+        if BODY_DIGEST not in index.schema:
+            raise IndexUnavailable(f"{root} was built before bodies' digests were indexed, so `add` cannot look "
+                                   f"for duplicates in it; {rebuild_hint(root)}")
         writer = _incremental_writer(index)
         try:
             with writer.searcher() as searcher:
-                body_owner = {
-                    body_digest(fields.get("body", "")): fields.get("id") for fields in searcher.all_stored_fields()
-                }
+                batch_owner: dict[str, str] = {}  # body digest -> id, for this batch's own articles
                 for article in batch.values():
                     digest = body_digest(article.body)
-                    owner = body_owner.get(digest)
+                    owner = batch_owner.get(digest) or _live_owner(searcher, digest)
                     if owner is not None and owner != article.id:
                         summary.duplicates += 1
                         continue
-                    body_owner[digest] = article.id
+                    batch_owner[digest] = article.id
                     exists = searcher.document_number(id=article.id) is not None
                     writer.update_document(**document_fields(article))
                     if exists:
@@ -301,6 +296,11 @@ def add_articles(
     summary.seconds = time.perf_counter() - started
     return summary
 
+
+def _live_owner(searcher, digest: str) -> str | None:
+    """The id of the live document whose body has `digest`: one term lookup, not a read of every body."""
+    docnum = searcher.document_number(**{BODY_DIGEST: digest})
+    return None if docnum is None else searcher.stored_fields(docnum)["id"]
 
 def delete_documents(ids: Iterable[str], root: str | Path) -> BuildSummary:
     """Delete documents by id from the live generation; unknown ids are listed in `summary.not_found`."""

@@ -28,7 +28,7 @@ EXIT_ERROR = 1  # I/O failure such as a full disk; the live index is unchanged
 EXIT_USAGE = 2  # bad options or arguments (click's own code)
 EXIT_STRICT = 3  # --strict met an unusable record; nothing was changed
 EXIT_BUSY = 4  # another reindex/add/delete holds the writer lock
-EXIT_NO_INDEX = 5  # the index is missing or damaged (add, delete, stats)
+EXIT_NO_INDEX = 5  # the index is missing or damaged (add, delete, stats), or too old for add
 
 EXIT_CODES_HELP = (
     "\b\nExit codes:\n"
@@ -37,7 +37,8 @@ EXIT_CODES_HELP = (
     "  2  bad options or arguments\n"
     "  3  --strict: an unusable record was found; nothing was changed\n"
     "  4  another reindex/add/delete is already running on this index\n"
-    "  5  the index is missing or damaged (add, delete, stats)"
+    "  5  the index is missing or damaged (add, delete, stats), or was built\n"
+    "     by an earlier version that add cannot check for duplicates"
 )
 
 index_option = click.option(

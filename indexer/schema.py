@@ -4,6 +4,8 @@ Both live here so that indexing, evaluation and search agree on field names by c
 """
 from __future__ import annotations
 
+import hashlib
+
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from analyzers.registry import get_analyzer
@@ -17,6 +19,9 @@ EXACT_ANALYZER = {"arabic": "normalize", "light10": "normalize"}
 # News is written as an inverted pyramid: the opening words restate the headline. The `lead` field indexes
 # them again so that ranking can weight them, which matters most for articles whose title is missing.
 LEAD_WORDS = 50
+# Indexed (not stored) so that `add` finds a live document with the same body by one term lookup instead of
+# reading every stored body of the index.
+BODY_DIGEST = "body_digest"
 
 
 def build_schema(analyzer_name: str = "arabic") -> Schema:
@@ -35,6 +40,7 @@ def build_schema(analyzer_name: str = "arabic") -> Schema:
         published=DATETIME(stored=True, sortable=True),
         url=STORED(),
         author=STORED(),
+        body_digest=ID(stored=False),
     )
 
 
@@ -50,10 +56,16 @@ def document_fields(article: Article) -> dict:
         "category": article.category,
         "url": article.url,
         "author": article.author,
+        BODY_DIGEST: body_digest(article.body),
     }
     if article.published is not None:
         fields["published"] = article.published
     return fields
+
+
+def body_digest(body: str) -> str:
+    """Identity of an article body for exact-duplicate detection (hex, so it can be an indexed term)."""
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def lead_text(body: str, words: int = LEAD_WORDS) -> str:

@@ -13,7 +13,8 @@ import pytest
 
 from indexer.build import StrictModeFailure, add_documents, rebuild_index
 from indexer.index_layout import generation_names, read_pointer
-from indexer.store import IndexStore
+import indexer.schema
+from indexer.store import IndexStore, IndexUnavailable
 from indexer.writer_lock import WriterBusy, writer_lock
 from index_probe import live_ids
 
@@ -71,6 +72,45 @@ def test_strict_add_writes_nothing(tmp_path):
         add_documents([feed(tmp_path / "more.jsonl", 2, "more", extra_lines=('{"id": 1}',))], root, strict=True)
     assert read_pointer(root) == before
     assert live_ids(root) == {"old0"}
+
+
+def test_add_finds_a_live_body_by_its_indexed_digest_and_keeps_updates_of_the_same_id(tmp_path):
+    root = tmp_path / "index"
+    rebuild_index([feed(tmp_path / "old.jsonl", 3, "old")], root)
+    copy = json.dumps({"id": "copy", "text": "خبر رقم 1 old عن الاقتصاد"}, ensure_ascii=False)  # old1's body
+    same = json.dumps({"id": "old2", "title": "عنوان جديد", "text": "خبر رقم 2 old عن الاقتصاد"}, ensure_ascii=False)
+    twice = [json.dumps({"id": f"twin{k}", "text": "نص واحد مرتين"}, ensure_ascii=False) for k in range(2)]
+    (tmp_path / "more.jsonl").write_text("\n".join([copy, same, *twice]) + "\n", encoding="utf-8")
+    summary = add_documents([tmp_path / "more.jsonl"], root)
+    # the copy of a live body and the second twin are duplicates; old2 with its own body is an update
+    assert (summary.indexed, summary.updated, summary.duplicates) == (1, 1, 2)
+    assert live_ids(root) == {"old0", "old1", "old2", "twin0"}
+
+
+def test_add_refuses_an_index_built_without_body_digests_and_says_how_to_rebuild(tmp_path, monkeypatch):
+    import indexer.build
+
+    root = tmp_path / "index"
+    with monkeypatch.context() as patch:  # an index as the previous version built it (in process: 2 articles)
+        patch.setattr(indexer.build, "build_schema",
+                      lambda name="arabic": _without(indexer.schema.build_schema(name), "body_digest"))
+        patch.setattr(indexer.build, "document_fields",
+                      lambda article: _without_key(indexer.schema.document_fields(article), "body_digest"))
+        rebuild_index([feed(tmp_path / "old.jsonl", 2, "old")], root, procs=1)
+    before = read_pointer(root)
+    with pytest.raises(IndexUnavailable, match="arabic-search reindex"):
+        add_documents([feed(tmp_path / "more.jsonl", 1, "more")], root)
+    assert read_pointer(root) == before
+    assert live_ids(root) == {"old0", "old1"}
+
+
+def _without(schema, name):
+    schema.remove(name)
+    return schema
+
+
+def _without_key(fields: dict, name: str) -> dict:
+    return {key: value for key, value in fields.items() if key != name}
 
 
 def test_second_writer_gets_a_clear_already_running_error(tmp_path):
