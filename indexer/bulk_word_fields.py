@@ -28,7 +28,7 @@ from analyzers.tokenizer import ArabicTokenizer, chunk_words
 from indexer.array_codec import FieldPostings
 from indexer.bulk_chunks import ChunkNumbers
 from indexer.posting_builder import STOP_RENUMBERED, TOKEN_INDEX, group_postings
-from indexer.schema import LEAD_WORDS
+from indexer.schema import LEAD_WORDS, lead_text
 from indexer.spans import span_indices
 
 
@@ -82,7 +82,7 @@ class Opening(NamedTuple):
 
     def holds(self, value: str, fields: Mapping[str, object]) -> bool:
         source = fields.get(self.source)
-        return isinstance(source, str) and value == " ".join(source.split(maxsplit=self.count)[:self.count])
+        return isinstance(source, str) and value == lead_text(source, self.count)
 
 
 # How the production schema's derived fields restate others (`schema.document_fields`).
