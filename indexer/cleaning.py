@@ -84,8 +84,8 @@ def html_to_text(text: str) -> str:
 
 def normalize_whitespace(text: str) -> str:
     """One space between words, no spaces at line ends, at most one blank line between paragraphs."""
-    if "\xa0" in text and not _lines_printable(text):
-        text = text.replace("\xa0", " ")  # a no-break space splits words like a space (in 24% of ANT texts)
+    if "\xa0" in text:  # a no-break space splits words like a space (in 24% of ANT texts); it is not printable
+        text = text.replace("\xa0", " ")
     if _lines_printable(text):  # the only whitespace is spaces and line breaks: no need to split every line
         if "  " in text:
             text = _SPACE_RUNS.sub(" ", text)
