@@ -1,5 +1,6 @@
 # Two entry points for a fresh machine: `make demo` and `make test`.
-# Each creates .venv and installs the project into it when pyproject.toml is newer.
+# Each creates .venv and installs the project into it when pyproject.toml, setup.py or an analyzer
+# source is newer: the install also compiles the analyzer's hot modules (see setup.py).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ BIND ?= 127.0.0.1:8000
 
 .PHONY: demo test soak bench browser-deps clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py $(wildcard analyzers/*.py analyzers/*.pyx)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,bench]'

@@ -3,15 +3,15 @@
 It yields exactly what `ArabicTokenizer() | ArabicNormalizeFilter() | StopFilter(...) |
 ArabicStemFilter()` yields (a property test checks this), several times faster: one Token object is
 reused, and memos map each distinct word to its analysis and each distinct whitespace-separated chunk
-to its words' indexed terms, because word frequencies are Zipfian.
+to its words' indexed terms (`ChunkMemo`, compiled), because word frequencies are Zipfian.
 """
 from __future__ import annotations
 
 import sys
-from itertools import count
 
 from whoosh.analysis import Analyzer, Token
 
+from analyzers.chunk_memo import ChunkMemo, TermTokens
 from analyzers.normalize import normalize
 from analyzers.stem import stem
 from analyzers.stopwords import ARABIC_STOPWORDS
@@ -50,73 +50,25 @@ def _term(analysis: tuple[str, str, bool]) -> str:
 
 # Punctuation that news glues to words ("الرئيس،", «القدس», (2018)). None of it is a word character, a
 # mark or an invisible control, so a chunk that is one of these runs around a core that `is_one_word`
-# is that one word, exactly as `WORD_PATTERN` reads it.
-_GLUED_PUNCTUATION = ".,،؛;:!?؟'«»()[]{}<>\\|–—…*•"  # / - " never reach it: see _WORD_BREAKS
-# Characters that join two words into one chunk in news text (أيار/مايو, 2-1, #اليوم_الوطني, لـ"سكاي) and
-# are never inside a word: read as spaces, they leave every text with the same words and far fewer
-# chunks of several words (texts with one: 12,122 -> about 1,500 of ant-v2.1's 31,525).
-_WORD_BREAKS = ("/", "-", "_", '"')
-# Joins the terms of a chunk of several words. A term is a normalized word: NFKC never yields NUL and
-# no word holds one (a space would not do: NFKC turns ﷺ into four words' letters, one token).
-_TERM_SEPARATOR = "\x00"
-_multi_term_chunks: set[str] = set()  # chunks whose terms are several, held as one joined string
+# is that one word, exactly as `WORD_PATTERN` reads it. (/ - _ " never reach it: the chunk memo reads
+# them as spaces.)
+_GLUED_PUNCTUATION = ".,،؛;:!?؟'«»()[]{}<>\\|–—…*•"
 
 
-class _ChunkTerms(dict):
-    """Chunk as written (what `str.split()` cuts) -> the terms its words are indexed under, as one string.
-
-    No word of `WORD_PATTERN` holds a whitespace character, so a text's words are its chunks' words in
-    order: the indexing path splits with `str.split` and looks each chunk up from C, and runs the regex
-    only on a chunk it has not seen. Chunks repeat, with their punctuation, as words do.
-
-    The value is "" when no word of the chunk is indexed and the term itself when one is, so a text's
-    terms are `filter(None, map(...))` with no per-chunk iterator. A chunk of several indexed words
-    that `_WORD_BREAKS` leave joined (العربية.نت, 18:00) holds them joined by `_TERM_SEPARATOR` and is
-    listed in `_multi_term_chunks`, so a text that has one is split into its terms. Each term is one
-    interned string object, so the hot lookups touch few distinct objects.
-    """
-
-    def __missing__(self, chunk: str) -> str:
-        if is_one_word(chunk):  # which this memo now holds: not kept in `_entries` too
-            terms = sys.intern(_term(_analysis(chunk)))
-        else:
-            core = chunk.strip(_GLUED_PUNCTUATION)
-            if core and is_one_word(core):
-                terms = self[core]
-            else:
-                terms = _TERM_SEPARATOR.join(filter(None, map(indexed_term, chunk_words(chunk))))
-                if _TERM_SEPARATOR in terms:
-                    _multi_term_chunks.add(chunk)
-                else:
-                    terms = sys.intern(terms)
-        self[chunk] = terms
-        return terms
+def _chunk_analysis(chunk: str) -> tuple[tuple[str, ...], int]:
+    """What `ChunkMemo` keeps for a chunk it has not seen: (the indexed terms of its words, interned so
+    that the hot path hands out few distinct objects; how many words come before the first term, all of
+    them when there is none). StopFilter(renumber=True) numbers a text's kept words from its first one."""
+    if is_one_word(chunk):  # most chunks: the same result as the general way below, sooner
+        term = indexed_term(chunk)
+        return ((sys.intern(term),), 0) if term else ((), 1)
+    core = chunk.strip(_GLUED_PUNCTUATION)
+    terms = [indexed_term(core)] if core and is_one_word(core) else list(map(indexed_term, chunk_words(chunk)))
+    skip = next((k for k, term in enumerate(terms) if term), len(terms))
+    return tuple(sys.intern(term) for term in terms if term), skip
 
 
-_chunk_terms = _ChunkTerms()
-
-
-def _text_terms(chunks: list[str]) -> list[str]:
-    """The terms of a text's chunks, in order."""
-    if len(_chunk_terms) >= _MEMO_LIMIT:  # cleared between texts, never while one is being read
-        _chunk_terms.clear()
-        _multi_term_chunks.clear()
-    terms = list(filter(None, map(_chunk_terms.__getitem__, chunks)))
-    if _multi_term_chunks.isdisjoint(chunks):
-        return terms
-    return _TERM_SEPARATOR.join(terms).split(_TERM_SEPARATOR)
-
-
-def _words_before_first_term(chunks: list[str]) -> int:
-    """How many words precede the first indexed one: StopFilter(renumber=True) numbers kept words from
-    there on. Usually 0 or 1 (a leading في or و), so only the first chunks are read again."""
-    skipped = 0
-    for chunk in chunks:
-        for word in chunk_words(chunk):
-            if indexed_term(word):
-                return skipped
-            skipped += 1
-    return 0
+_chunk_memo = ChunkMemo(_chunk_analysis, _MEMO_LIMIT)
 
 
 class FusedArabicAnalyzer(Analyzer):
@@ -137,22 +89,10 @@ class FusedArabicAnalyzer(Analyzer):
 
     @staticmethod
     def _terms_only(t, value, positions, start_pos):
-        """The indexing path: terms and positions only (what a Positions-format field asks for).
-
-        The memo lookups run in C (`map`, `filter`); Python only touches the terms it yields.
-        """
-        for mark in _WORD_BREAKS:
-            value = value.replace(mark, " ")
-        chunks = value.split()
-        terms = _text_terms(chunks)
-        if not positions:
-            for t.text in terms:
-                yield t
-            return
+        """The indexing path: terms and positions only (what a Positions-format field asks for)."""
+        terms, first = _chunk_memo.text_terms(value)
         # renumbered like StopFilter(renumber=True): the first kept word keeps its own index
-        first = start_pos + _words_before_first_term(chunks)
-        for t.pos, t.text in zip(count(first), terms):
-            yield t
+        return TermTokens(t, terms, start_pos + first, positions)
 
     @staticmethod
     def _general(t, value, positions, chars, keeporiginal, removestops, start_pos, start_char,

@@ -1,0 +1,309 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""A text's indexed terms, read through a memo of its chunks: compiled, because it runs for every token.
+
+A chunk is what `str.split()` cuts once `/ - _ "` are read as spaces: they join words in news text
+(أيار/مايو, 2-1, #اليوم_الوطني, لـ"سكاي) and never sit inside one. News repeats its chunks, punctuation
+and all, as it repeats its words, so each distinct chunk is analyzed once, in Python, by the function the
+memo is given; after that a chunk costs one probe of this table. The table hashes a chunk where it lies
+in the text, so a chunk seen before never becomes a Python string. In pure Python, splitting, hashing and
+looking the chunks up in a dict took two thirds of a pass over ant-v2.1 with every word already seen.
+"""
+from cpython.list cimport PyList_Append
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.ref cimport PyObject, Py_INCREF, Py_XDECREF
+from libc.stdint cimport int32_t, uint8_t
+from libc.stdlib cimport free
+from libc.string cimport memcmp, memcpy, memset
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object)
+    void* PyUnicode_DATA(object)
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
+    ctypedef unsigned short Py_UCS2
+    Py_UCS4 PyUnicode_READ(int kind, const void* data, Py_ssize_t index)
+    bint Py_UNICODE_ISSPACE(Py_UCS4)
+    object PyUnicode_Substring(object, Py_ssize_t, Py_ssize_t)
+    # the keyed hash (SipHash) Python gives str and bytes, so crafted text cannot pile chunks on one slot
+    Py_hash_t _Py_HashBytes(const void*, Py_ssize_t)
+
+cdef extern from "stdlib.h":
+    int posix_memalign(void** pointer, size_t alignment, size_t size)
+
+# Read as spaces: / - _ " (see the module docstring).
+cdef Py_UCS4 SLASH = 0x2F, HYPHEN = 0x2D, UNDERSCORE = 0x5F, QUOTE = 0x22
+cdef Py_ssize_t FIRST_CAPACITY = 1 << 16  # slots; the table doubles whenever it is half full
+cdef Py_ssize_t STACK_CHUNK = 64  # chunks up to this many characters are widened without an allocation
+cdef size_t CACHE_LINE = 64
+cdef enum:
+    INLINE_UNITS = 13  # a slot holds a chunk of up to 13 UCS-2 units itself: most chunks of news text
+
+
+cdef struct Slot:
+    # One cache line. Most chunks are short enough to be compared with the copy in their slot, so a
+    # probe reads one line: the table is larger than the processor's caches, and a second read of the
+    # chunk's own string object cost as much again.
+    Py_hash_t hash
+    PyObject* chunk  # the chunk as written (a str); NULL marks an empty slot
+    PyObject* terms  # NULL when no word of the chunk is indexed; else a str (one term) or a tuple
+    Py_ssize_t skip  # words before the chunk's first term; all its words when it has none
+    int32_t inline_length  # units in `units`, or -1 when the chunk is too long or not all UCS-2
+    uint8_t several  # `terms` is a tuple
+    Py_UCS2 units[INLINE_UNITS]
+
+
+cdef struct Span:
+    # A chunk where it lies in the text, in the form it is hashed and compared in: UCS-2 units when every
+    # code point fits (an Arabic text's own data, with no copy), else UCS-4.
+    const void* units
+    Py_ssize_t length
+    bint wide  # units are Py_UCS4
+    Py_hash_t hash
+
+
+cdef inline bint _splits(Py_UCS4 c) noexcept:
+    if 0x0600 <= c <= 0x06FF:  # the Arabic block holds no space: skip the Unicode table for its letters
+        return False
+    return c == SLASH or c == HYPHEN or c == UNDERSCORE or c == QUOTE or Py_UNICODE_ISSPACE(c)
+
+
+cdef int _read_span(Span* span, int kind, const void* data, Py_ssize_t start, Py_ssize_t length,
+                    Py_UCS4* buffer) except -1:
+    """Fill `span` for text[start:start + length]: its canonical units (copied into `buffer`, or into memory
+    the caller frees when `span.units` is neither the text's data nor `buffer`) and their hash."""
+    cdef Py_ssize_t k
+    cdef Py_UCS4 c
+    cdef Py_UCS2* narrow
+    cdef Py_UCS4* wide
+    span.length = length
+    span.wide = False
+    if kind == 2:
+        span.units = <const Py_UCS2*> data + start
+    else:
+        if kind == 4:
+            for k in range(length):
+                if (<const Py_UCS4*> data)[start + k] > 0xFFFF:
+                    span.wide = True
+                    break
+        if span.wide:
+            span.units = <const Py_UCS4*> data + start
+        else:
+            narrow = <Py_UCS2*> buffer if length <= STACK_CHUNK else <Py_UCS2*> PyMem_Malloc(length * sizeof(Py_UCS2))
+            if narrow == NULL:
+                raise MemoryError()
+            for k in range(length):
+                narrow[k] = <Py_UCS2> PyUnicode_READ(kind, data, start + k)
+            span.units = narrow
+    span.hash = _Py_HashBytes(span.units, length * (4 if span.wide else 2))
+    return 0
+
+
+cdef inline bint _same_chunk(const Slot* slot, const Span* span) noexcept:
+    """True when the slot holds the span's chunk."""
+    if slot.inline_length >= 0:
+        return (not span.wide and slot.inline_length == span.length
+                and memcmp(slot.units, span.units, span.length * sizeof(Py_UCS2)) == 0)
+    chunk = <object> slot.chunk
+    if PyUnicode_GET_LENGTH(chunk) != span.length:
+        return False
+    cdef int kind = PyUnicode_KIND(chunk)
+    cdef const void* data = PyUnicode_DATA(chunk)
+    cdef Py_ssize_t k
+    for k in range(span.length):
+        if PyUnicode_READ(kind, data, k) != (
+                (<const Py_UCS4*> span.units)[k] if span.wide else (<const Py_UCS2*> span.units)[k]):
+            return False
+    return True
+
+
+cdef class ChunkMemo:
+    """Chunk as written -> (its words' indexed terms, the words before the first of them), open addressing.
+
+    `analyze_chunk(chunk) -> (terms: tuple[str, ...], skip: int)` analyzes a chunk not seen before; the memo
+    keeps what it returns. Past `limit` distinct chunks the memo is emptied, between two texts, so memory
+    stays bounded on an endless stream of new words.
+    """
+    cdef Slot* slots
+    cdef Py_ssize_t capacity
+    cdef Py_ssize_t used
+    cdef readonly Py_ssize_t limit
+    cdef object analyze_chunk
+
+    def __cinit__(self, analyze_chunk, Py_ssize_t limit):
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        self.analyze_chunk = analyze_chunk
+        self.limit = limit
+        self.slots = NULL
+        self.capacity = 0
+        self.used = 0
+        self._allocate(FIRST_CAPACITY)
+
+    def __dealloc__(self):
+        cdef Py_ssize_t k
+        for k in range(self.capacity):
+            if self.slots[k].chunk != NULL:
+                Py_XDECREF(self.slots[k].chunk)
+                Py_XDECREF(self.slots[k].terms)
+        free(self.slots)
+
+    def __len__(self):
+        return self.used
+
+    def clear(self):
+        """Forget every chunk and give back the table's memory (past `limit` the memo empties itself)."""
+        self._release_entries()
+
+    def text_terms(self, str text):
+        """(the terms of `text` in order, how many of its words come before the first term; 0 if none)."""
+        if self.used >= self.limit:
+            self._release_entries()
+        cdef int kind = PyUnicode_KIND(text)
+        cdef const void* data = PyUnicode_DATA(text)
+        cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), i = 0, start, index
+        cdef Py_ssize_t first = 0
+        cdef bint found = False
+        cdef Py_UCS4 buffer[64]
+        cdef Span span
+        cdef Slot* slot
+        cdef list terms = []
+        while True:
+            while i < length and _splits(PyUnicode_READ(kind, data, i)):
+                i += 1
+            if i == length:
+                break
+            start = i
+            while i < length and not _splits(PyUnicode_READ(kind, data, i)):
+                i += 1
+            _read_span(&span, kind, data, start, i - start, buffer)
+            try:
+                index = self._find(&span)
+                if self.slots[index].chunk == NULL:
+                    index = self._learn(text, &span, start, i)
+            finally:
+                if span.units != <void*> buffer and not span.wide and kind != 2:
+                    PyMem_Free(<void*> span.units)
+            slot = &self.slots[index]
+            if not found:
+                first += slot.skip
+                found = slot.terms != NULL
+            if slot.terms == NULL:
+                continue
+            if slot.several:
+                terms.extend(<tuple> slot.terms)
+            else:
+                PyList_Append(terms, <object> slot.terms)
+        return terms, (first if found else 0)
+
+    cdef Py_ssize_t _find(self, const Span* span) noexcept:
+        """The slot holding the span's chunk, or the empty slot where it belongs."""
+        cdef size_t mask = <size_t> self.capacity - 1
+        cdef size_t index = <size_t> span.hash & mask
+        cdef Slot* slot
+        while True:
+            slot = &self.slots[index]
+            if slot.chunk == NULL or (slot.hash == span.hash and _same_chunk(slot, span)):
+                return index
+            index = (index + 1) & mask
+
+    cdef Py_ssize_t _learn(self, str text, const Span* span, Py_ssize_t start, Py_ssize_t end) except -1:
+        """Analyze the chunk text[start:end] and store it; return its slot."""
+        chunk = PyUnicode_Substring(text, start, end)
+        terms, skip = self.analyze_chunk(chunk)
+        terms = tuple(terms)
+        value = None if not terms else terms[0] if len(terms) == 1 else terms
+        # the analysis ran Python code, which may have used this memo (another thread, or the analysis
+        # itself): probe again rather than trust a slot found before it
+        cdef Py_ssize_t index = self._find(span)
+        if self.slots[index].chunk != NULL:
+            return index
+        if (self.used + 1) * 2 > self.capacity:
+            self._grow()
+            index = self._find(span)
+        cdef Slot* slot = &self.slots[index]
+        slot.hash = span.hash
+        slot.skip = skip
+        slot.several = len(terms) > 1
+        if span.wide or span.length > INLINE_UNITS:
+            slot.inline_length = -1
+        else:
+            slot.inline_length = <int32_t> span.length
+            memcpy(slot.units, span.units, span.length * sizeof(Py_UCS2))
+        Py_INCREF(chunk)
+        slot.chunk = <PyObject*> chunk
+        if value is None:
+            slot.terms = NULL
+        else:
+            Py_INCREF(value)
+            slot.terms = <PyObject*> value
+        self.used += 1
+        return index
+
+    cdef _allocate(self, Py_ssize_t capacity):
+        """Point the memo at a new empty table of `capacity` slots (a power of two), each on its own line."""
+        cdef void* slots = NULL
+        if posix_memalign(&slots, CACHE_LINE, capacity * sizeof(Slot)) != 0:
+            raise MemoryError()
+        memset(slots, 0, capacity * sizeof(Slot))
+        self.slots = <Slot*> slots
+        self.capacity = capacity
+
+    cdef _grow(self):
+        cdef Slot* old = self.slots
+        cdef Py_ssize_t old_capacity = self.capacity, k
+        cdef size_t mask, index
+        self._allocate(old_capacity * 2)
+        mask = <size_t> self.capacity - 1
+        for k in range(old_capacity):
+            if old[k].chunk != NULL:
+                index = <size_t> old[k].hash & mask
+                while self.slots[index].chunk != NULL:
+                    index = (index + 1) & mask
+                self.slots[index] = old[k]
+        free(old)
+
+    cdef _release_entries(self):
+        """Drop every entry and shrink the table back to its first size."""
+        cdef Slot* old = self.slots
+        cdef Py_ssize_t old_capacity = self.capacity, k
+        self._allocate(FIRST_CAPACITY)  # a MemoryError leaves the table as it was
+        self.used = 0
+        for k in range(old_capacity):
+            if old[k].chunk != NULL:
+                Py_XDECREF(old[k].chunk)
+                Py_XDECREF(old[k].terms)
+        free(old)
+
+
+cdef class TermTokens:
+    """Iterator over a text's terms that hands out one reused Whoosh token with its `text` (and `pos`) set.
+
+    Resuming a Python generator cost as much per token as finding the token's term. The attributes are
+    written straight into the token's `__dict__`: Whoosh's Token class defines no descriptor for them, so
+    that is what `setattr` would do, without looking the names up on the class each time.
+    """
+    cdef object token
+    cdef dict attributes
+    cdef list terms
+    cdef Py_ssize_t index
+    cdef Py_ssize_t first_pos
+    cdef bint positions
+
+    def __cinit__(self, token, list terms, Py_ssize_t first_pos, bint positions):
+        self.token = token
+        self.attributes = token.__dict__
+        self.terms = terms
+        self.index = 0
+        self.first_pos = first_pos
+        self.positions = positions
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.index >= len(self.terms):
+            raise StopIteration
+        if self.positions:
+            self.attributes["pos"] = self.first_pos + self.index
+        self.attributes["text"] = self.terms[self.index]
+        self.index += 1
+        return self.token
