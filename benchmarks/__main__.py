@@ -69,6 +69,12 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
     )
 
 
+def chart_is_due(results: dict, redraw: bool) -> bool:
+    """The chart is tracked in git and drawn from every section, so a measured run redraws it only when its
+    results hold them all (a full run, or parts joined with --merge); --redraw draws whatever is saved."""
+    return redraw or set(SECTION_NAMES) <= results.keys()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -87,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         results = run_benchmarks(config, previous=previous)
     print(format_report(results))
     print(f"\nresults: {config.output}")
-    if not args.no_chart:
+    if args.no_chart:
+        pass
+    elif not chart_is_due(results, args.redraw):
+        print("chart: not drawn (these results lack some sections: measure the rest with --merge, or --redraw)")
+    else:
         from benchmarks.chart import write_chart
 
         print(f"chart: {write_chart(results, config.chart)}")

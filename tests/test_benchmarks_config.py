@@ -45,3 +45,13 @@ def test_redraw_prints_the_table_and_chart_of_saved_results_without_measuring(tm
     out = capsys.readouterr().out
     assert "ours docs/s" in out and "500" in out
     assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+def test_only_a_run_with_every_section_redraws_the_tracked_chart():
+    from benchmarks.__main__ import chart_is_due
+    from benchmarks.config import SECTION_NAMES
+
+    every = {name: {} for name in SECTION_NAMES} | {"meta": {}, "skipped": [], "failed": []}
+    assert chart_is_due(every, redraw=False)
+    assert not chart_is_due({"analyzer": {}, "meta": {}, "skipped": [], "failed": []}, redraw=False)
+    assert chart_is_due({"index": []}, redraw=True)
