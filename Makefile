@@ -37,4 +37,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) index_data/index .pytest_cache
+	rm -rf $(VENV) index_data/index .pytest_cache build analyzers/*.c analyzers/*.so
