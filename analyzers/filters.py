@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 
-from whoosh.analysis import Filter
+from whoosh.analysis import Filter, StopFilter
 
 from analyzers.normalize import light10_normalize, normalize
 from analyzers.stem import light10_stem, stem
+from analyzers.stopwords import is_stopword
 
 _HAS_LETTER = re.compile(r"[^\W_]").search
 
@@ -22,6 +23,24 @@ class ArabicNormalizeFilter(Filter):
             t.text = normalize(t.text)
             if t.text:
                 yield t
+
+
+class _StopwordsAsWritten:
+    """The container Whoosh's StopFilter tests words against: a word as written is "in" it when it is one of
+    our stopwords, or when it normalizes to nothing (which ArabicNormalizeFilter drops after it)."""
+
+    def __contains__(self, word: str) -> bool:
+        normalized = normalize(word)
+        return not normalized or is_stopword(word, normalized)
+
+
+class ArabicStopFilter(StopFilter):
+    """Whoosh's StopFilter (positions renumbered, stopwords marked when the caller keeps them), judging each
+    word as written: whether a word is a stopword can depend on its spelling before normalization."""
+
+    def __init__(self):
+        super().__init__(stoplist=(), minsize=1)
+        self.stops = _StopwordsAsWritten()
 
 
 class ArabicStemFilter(Filter):

@@ -14,7 +14,7 @@ from whoosh.analysis import Analyzer, Token
 from analyzers.chunk_memo import ChunkMemo, TermTokens
 from analyzers.normalize import normalize
 from analyzers.stem import stem
-from analyzers.stopwords import ARABIC_STOPWORDS
+from analyzers.stopwords import is_stopword
 from analyzers.tokenizer import WORD_PATTERN, chunk_words, is_one_word
 
 _MEMO_LIMIT = 1_000_000  # distinct words (or chunks) kept before a memo is cleared (bounds memory)
@@ -34,7 +34,7 @@ def analyze_word(word: str) -> tuple[str, str, bool]:
 def _analysis(word: str) -> tuple[str, str, bool]:
     """`analyze_word` without the memo, for callers that keep the result in a memo of their own."""
     normalized = normalize(word)
-    return normalized, stem(normalized) if normalized else "", normalized in ARABIC_STOPWORDS
+    return normalized, stem(normalized) if normalized else "", is_stopword(word, normalized)
 
 
 def indexed_term(word: str) -> str:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from whoosh.analysis import Analyzer, LowercaseFilter, StandardAnalyzer, StopFilter
 
-from analyzers.filters import (ArabicNormalizeFilter, ArabicStemFilter, Light10NormalizeFilter,
-                               Light10StemFilter)
+from analyzers.filters import (ArabicNormalizeFilter, ArabicStemFilter, ArabicStopFilter,
+                               Light10NormalizeFilter, Light10StemFilter)
 from analyzers.fused import FusedArabicAnalyzer
-from analyzers.stopwords import ARABIC_STOPWORDS, LUCENE_STOPWORDS
+from analyzers.stopwords import LUCENE_STOPWORDS
 from analyzers.tokenizer import ArabicTokenizer
 
 
@@ -17,8 +17,7 @@ def arabic_analyzer() -> Analyzer:
 
 def composed_arabic_analyzer() -> Analyzer:
     """The same analyzer as a composable chain; `arabic_analyzer()` is its fused equivalent."""
-    return (ArabicTokenizer() | ArabicNormalizeFilter()
-            | StopFilter(stoplist=ARABIC_STOPWORDS, minsize=1) | ArabicStemFilter())
+    return ArabicTokenizer() | ArabicStopFilter() | ArabicNormalizeFilter() | ArabicStemFilter()
 
 
 def normalize_analyzer() -> Analyzer:

@@ -19,7 +19,8 @@ PRESENTATION = [chr(c) for c in (0xFEFB, 0xFDF2, 0xFE91, 0xFB8E, 0xFDFA)]
 PUNCTUATION = (list(" \n\t؟?،,.!«»:;()-_#*\"'") + ["\u00a0", "\u2003", "\u3000", "\u2028", "\x85", "\x1c"]
                + list(_GLUED_PUNCTUATION))
 WORDS = ["في", "من", "وزير", "الوزير", "لواشنطن", "زيارته", "مسؤول", "مسئول", "الرَّئِيسُ", "CNN",
-         "والله", "ملك", "حكومات", "٢٠١٨", "3.5", "#اليوم_الوطني", "المدينةالمنورة", "مدينةٌ"]
+         "والله", "ملك", "حكومات", "٢٠١٨", "3.5", "#اليوم_الوطني", "المدينةالمنورة", "مدينةٌ", "على", "علي",
+         "عَلَى", "علىٰ", "عليهم", "ﻋﻠﻰ"]
 
 arabic_text = st.lists(
     st.one_of(st.sampled_from(ARABIC_LETTERS), st.sampled_from(ARABIC_MARKS), st.sampled_from(CONTROLS),
