@@ -29,6 +29,9 @@ cdef extern from "Python.h":
 cdef extern from "stdlib.h":
     int posix_memalign(void** pointer, size_t alignment, size_t size)
 
+cdef extern from *:
+    void __builtin_prefetch(const void* address) noexcept nogil
+
 cdef extern from "sys/mman.h":
     int madvise(void* address, size_t length, int advice)
     int MADV_HUGEPAGE
@@ -62,9 +65,11 @@ cdef struct Span:
     # A chunk where it lies in the text, in the form it is hashed and compared in: UCS-2 units when every
     # code point fits (an Arabic text's own data, with no copy), else UCS-4.
     const void* units
+    Py_ssize_t start  # in the text
     Py_ssize_t length
     bint wide  # units are Py_UCS4
     Py_hash_t hash
+    void* owned  # memory the units were copied into, when the stack buffer was too small (freed after use)
 
 
 cdef inline bint _splits(Py_UCS4 c) noexcept:
@@ -73,35 +78,52 @@ cdef inline bint _splits(Py_UCS4 c) noexcept:
     return c == SLASH or c == HYPHEN or c == UNDERSCORE or c == QUOTE or Py_UNICODE_ISSPACE(c)
 
 
-cdef int _read_span(Span* span, int kind, const void* data, Py_ssize_t start, Py_ssize_t length,
+cdef int _next_span(Span* span, int kind, const void* data, Py_ssize_t text_length, Py_ssize_t* position,
                     Py_UCS4* buffer) except -1:
-    """Fill `span` for text[start:start + length]: its canonical units (copied into `buffer`, or into memory
-    the caller frees when `span.units` is neither the text's data nor `buffer`) and their hash."""
-    cdef Py_ssize_t k
-    cdef Py_UCS4 c
-    cdef Py_UCS2* narrow
-    cdef Py_UCS4* wide
-    span.length = length
+    """Fill `span` with the next chunk from `*position` on and move past it; return 0 at the text's end.
+
+    The span's units are the text's own data (UCS-2), a copy in `buffer` (up to `STACK_CHUNK` characters),
+    or a copy in `span.owned`, which `_free_span` releases."""
+    cdef Py_ssize_t i = position[0], k, length
+    while i < text_length and _splits(PyUnicode_READ(kind, data, i)):
+        i += 1
+    if i == text_length:
+        position[0] = i
+        return 0
+    span.start = i
+    while i < text_length and not _splits(PyUnicode_READ(kind, data, i)):
+        i += 1
+    position[0] = i
+    length = span.length = i - span.start
     span.wide = False
+    span.owned = NULL
     if kind == 2:
-        span.units = <const Py_UCS2*> data + start
+        span.units = <const Py_UCS2*> data + span.start
     else:
         if kind == 4:
             for k in range(length):
-                if (<const Py_UCS4*> data)[start + k] > 0xFFFF:
+                if (<const Py_UCS4*> data)[span.start + k] > 0xFFFF:
                     span.wide = True
                     break
         if span.wide:
-            span.units = <const Py_UCS4*> data + start
+            span.units = <const Py_UCS4*> data + span.start
         else:
-            narrow = <Py_UCS2*> buffer if length <= STACK_CHUNK else <Py_UCS2*> PyMem_Malloc(length * sizeof(Py_UCS2))
-            if narrow == NULL:
-                raise MemoryError()
+            narrow = <Py_UCS2*> buffer
+            if length > STACK_CHUNK:
+                narrow = <Py_UCS2*> PyMem_Malloc(length * sizeof(Py_UCS2))
+                if narrow == NULL:
+                    raise MemoryError()
+                span.owned = narrow
             for k in range(length):
-                narrow[k] = <Py_UCS2> PyUnicode_READ(kind, data, start + k)
+                narrow[k] = <Py_UCS2> PyUnicode_READ(kind, data, span.start + k)
             span.units = narrow
     span.hash = _Py_HashBytes(span.units, length * (4 if span.wide else 2))
-    return 0
+    return 1
+
+
+cdef inline void _free_span(Span* span) noexcept:
+    PyMem_Free(span.owned)
+    span.owned = NULL
 
 
 cdef inline bint _same_chunk(const Slot* slot, const Span* span) noexcept:
@@ -166,39 +188,39 @@ cdef class ChunkMemo:
             self._release_entries()
         cdef int kind = PyUnicode_KIND(text)
         cdef const void* data = PyUnicode_DATA(text)
-        cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), i = 0, start, index
-        cdef Py_ssize_t first = 0
-        cdef bint found = False
-        cdef Py_UCS4 buffer[64]
-        cdef Span span
+        cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), position = 0, index, first = 0
+        cdef bint found = False, more
+        cdef Py_UCS4 buffers[2][64]
+        cdef Span spans[2]
+        cdef int current = 0
         cdef Slot* slot
         cdef list terms = []
-        while True:
-            while i < length and _splits(PyUnicode_READ(kind, data, i)):
-                i += 1
-            if i == length:
-                break
-            start = i
-            while i < length and not _splits(PyUnicode_READ(kind, data, i)):
-                i += 1
-            _read_span(&span, kind, data, start, i - start, buffer)
-            try:
-                index = self._find(&span)
+        spans[0].owned = spans[1].owned = NULL
+        try:
+            more = _next_span(&spans[0], kind, data, length, &position, buffers[0])
+            while more:
+                # read the next chunk and ask for its slot before probing this one's, so that the two
+                # reads from memory overlap
+                more = _next_span(&spans[1 - current], kind, data, length, &position, buffers[1 - current])
+                if more:
+                    __builtin_prefetch(&self.slots[<size_t> spans[1 - current].hash & (<size_t> self.capacity - 1)])
+                index = self._find(&spans[current])
                 if self.slots[index].chunk == NULL:
-                    index = self._learn(text, &span, start, i)
-            finally:
-                if span.units != <void*> buffer and not span.wide and kind != 2:
-                    PyMem_Free(<void*> span.units)
-            slot = &self.slots[index]
-            if not found:
-                first += slot.skip
-                found = slot.terms != NULL
-            if slot.terms == NULL:
-                continue
-            if slot.several:
-                terms.extend(<tuple> slot.terms)
-            else:
-                PyList_Append(terms, <object> slot.terms)
+                    index = self._learn(text, &spans[current])
+                _free_span(&spans[current])
+                slot = &self.slots[index]
+                if not found:
+                    first += slot.skip
+                    found = slot.terms != NULL
+                if slot.terms != NULL:
+                    if slot.several:
+                        terms.extend(<tuple> slot.terms)
+                    else:
+                        PyList_Append(terms, <object> slot.terms)
+                current = 1 - current
+        finally:
+            _free_span(&spans[0])
+            _free_span(&spans[1])
         return terms, (first if found else 0)
 
     cdef Py_ssize_t _find(self, const Span* span) noexcept:
@@ -212,9 +234,9 @@ cdef class ChunkMemo:
                 return index
             index = (index + 1) & mask
 
-    cdef Py_ssize_t _learn(self, str text, const Span* span, Py_ssize_t start, Py_ssize_t end) except -1:
-        """Analyze the chunk text[start:end] and store it; return its slot."""
-        chunk = PyUnicode_Substring(text, start, end)
+    cdef Py_ssize_t _learn(self, str text, const Span* span) except -1:
+        """Analyze the span's chunk and store it; return its slot."""
+        chunk = PyUnicode_Substring(text, span.start, span.start + span.length)
         terms, skip = self.analyze_chunk(chunk)
         terms = tuple(terms)
         value = None if not terms else terms[0] if len(terms) == 1 else terms
