@@ -1,8 +1,14 @@
-"""Read what the live index holds, for tests that check a build's outcome through the public store."""
+"""Read what an index holds, for tests that check a build's outcome or search a small hand-made index."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from whoosh import index as whoosh_index
+
+from indexer.article import Article
+from indexer.build import build_index_dir
 from indexer.store import IndexStore
 
 
@@ -14,3 +20,15 @@ def live_ids(root: Path) -> set[str]:
             return {fields["id"] for fields in searcher.all_stored_fields()}
     finally:
         store.close()
+
+
+@contextmanager
+def searcher_over(articles: Iterable[Article], directory: Path) -> Iterator:
+    """A Whoosh searcher over an index of `articles` built in `directory` with the production analyzer."""
+    build_index_dir(articles, directory, "arabic")
+    ix = whoosh_index.open_dir(str(directory))
+    try:
+        with ix.searcher() as searcher:
+            yield searcher
+    finally:
+        ix.close()

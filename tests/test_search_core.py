@@ -2,13 +2,12 @@
 from datetime import datetime
 
 import pytest
-from whoosh import index as whoosh_index
 
 from indexer.article import Article
-from indexer.build import build_index_dir
 from indexer.corpus_view import corpus_view
 from indexer.search import get_document, prepare_searcher, search
 from indexer.search_request import parse_search_request
+from index_probe import searcher_over
 
 ARTICLES = [
     # "The defence minister postpones his visit to Washington"
@@ -41,12 +40,8 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("search-core")
-    build_index_dir(ARTICLES, directory, "arabic")
-    ix = whoosh_index.open_dir(str(directory))
-    with ix.searcher() as s:
+    with searcher_over(ARTICLES, tmp_path_factory.mktemp("search-core")) as s:
         yield s
-    ix.close()
 
 
 def run(searcher, **args):
@@ -198,10 +193,9 @@ def test_get_document_of_unknown_id_is_none(searcher):
 
 
 def test_a_prepared_searcher_answers_exactly_as_an_unprepared_one(tmp_path, searcher):
-    build_index_dir(ARTICLES, tmp_path, "arabic")
     requests = [{"q": "زيارة وزير الدفاع"}, {"q": '"كرة القدم"', "category": "sport"}, {"q": "", "sort": "date"},
                 {"q": "قطر", "source": "bbc"}, {"q": "مبارات"}]
-    with whoosh_index.open_dir(str(tmp_path)).searcher() as fresh:
+    with searcher_over(ARTICLES, tmp_path) as fresh:
         prepare_searcher(fresh)
         view = corpus_view(fresh.reader())
         assert {field for field, _ in view._norms} == {"title", "lead", "body", "exact"}

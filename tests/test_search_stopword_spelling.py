@@ -2,13 +2,12 @@
 from datetime import datetime
 
 import pytest
-from whoosh import index as whoosh_index
 
 from analyzers import arabic_analyzer
 from indexer.article import Article
-from indexer.build import build_index_dir
 from indexer.search import search
 from indexer.search_request import parse_search_request
+from index_probe import searcher_over
 
 ARTICLES = [
     # "President Ali Abdullah Saleh met a delegation from the south"
@@ -44,12 +43,8 @@ def test_stopwords_are_judged_as_written(text, expected, gloss):
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("stopword-spelling")
-    build_index_dir(ARTICLES, directory, "arabic")
-    ix = whoosh_index.open_dir(str(directory))
-    with ix.searcher() as s:
+    with searcher_over(ARTICLES, tmp_path_factory.mktemp("stopword-spelling")) as s:
         yield s
-    ix.close()
 
 
 def found(searcher, q):
