@@ -32,8 +32,12 @@ def light10_stem(token: str) -> str:
 
 
 # --- ours ----------------------------------------------------------------------------------------
-# Words whose letters look like clitics but are not: الله is not ال + له.
-WHOLE_WORDS = {"الله": "الله", "لله": "الله", "والله": "الله", "بالله": "الله", "فالله": "الله"}
+# Words whose letters look like clitics but are not: الله is not ال + له. Folding the hamza makes إله ("a
+# god") and آلهة ("gods") begin like the article, and الإله ended like a typed ة: they were ال, هة and الة
+# ("machine"), each form of the word a different term.
+WHOLE_WORDS = {"الله": "الله", "لله": "الله", "والله": "الله", "بالله": "الله", "فالله": "الله",
+               **dict.fromkeys(("اله", "الاله", "والاله", "بالاله", "للاله", "كالاله"), "اله"),
+               **dict.fromkeys(("الهة", "الالهة", "والالهة", "بالالهة", "للالهة"), "الهة")}
 ARTICLE = "ال"
 # Definite article with the clitics that can precede it, longest first. لل is li- + al- (للحكومة).
 ARTICLE_PREFIXES = ("وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ال", "ولل", "فلل", "لل")
