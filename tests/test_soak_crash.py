@@ -25,9 +25,9 @@ from soak_corpus import write_corpus
 
 MARKERS = ("crasha", "crashb")  # two corpora, told apart by id prefix and marker word
 DOCUMENTS = {"crasha": 80, "crashb": 100}
-# The slow plan kills at timed moments (0.5 s, 1.5 s into the build): its corpora are big enough that the
-# build is still running then even on an idle machine, where the bulk writer indexes ~2,000 of these short
-# articles a second in one process.
+# The slow plan also kills at timed moments, a share of the way through the build: its corpora are big
+# enough for the build to take seconds, and the share is of the first build's time, measured on this
+# machine, since a fixed delay outlived the whole build once the analyzer got faster.
 SLOW_DOCUMENTS = {"crasha": 6000, "crashb": 6400}
 KILL_WAIT_SECONDS = 120  # longest wait for a kill point before the test gives up
 WORKER_EXIT_SECONDS = 15  # workers poll their parent every second
@@ -56,18 +56,26 @@ SEGMENT_WRITTEN = ("*.seg", "*._stored.col")
 EARLY = KillPoint("generation created", lambda directory: True)
 MID_WORKERS = KillPoint("indexing, 2 worker processes", has_files(*WRITER_STARTED), delay=0.1, procs=2)
 NEAR_SWAP = KillPoint("manifest written, before the swap", has_files("manifest.json"))
-DEFAULT_PLAN = (EARLY, MID_WORKERS, NEAR_SWAP)
-SLOW_PLAN = (
-    EARLY,
-    KillPoint("indexing", lambda directory: True, delay=0.5),
-    KillPoint("late indexing", lambda directory: True, delay=1.5),
-    KillPoint("segment written", has_files(*SEGMENT_WRITTEN)),
-    NEAR_SWAP,
-    KillPoint("generation created, 2 worker processes", lambda directory: True, procs=2),
-    MID_WORKERS,
-    KillPoint("segment written, 2 worker processes", has_files(*SEGMENT_WRITTEN), procs=2),
-    KillPoint("manifest written, 2 worker processes", has_files("manifest.json"), procs=2),
-)
+
+
+def default_plan(build_seconds: float) -> tuple[KillPoint, ...]:
+    """The default run's kill points: none is timed, so the build's time does not matter."""
+    return EARLY, MID_WORKERS, NEAR_SWAP
+
+
+def slow_plan(build_seconds: float) -> tuple[KillPoint, ...]:
+    """Every kill point, with two timed ones a share of `build_seconds` (a one-process build) into the build."""
+    return (
+        EARLY,
+        KillPoint("indexing", lambda directory: True, delay=0.2 * build_seconds),
+        KillPoint("late indexing", lambda directory: True, delay=0.5 * build_seconds),
+        KillPoint("segment written", has_files(*SEGMENT_WRITTEN)),
+        NEAR_SWAP,
+        KillPoint("generation created, 2 worker processes", lambda directory: True, procs=2),
+        MID_WORKERS,
+        KillPoint("segment written, 2 worker processes", has_files(*SEGMENT_WRITTEN), procs=2),
+        KillPoint("manifest written, 2 worker processes", has_files("manifest.json"), procs=2),
+    )
 
 
 def census(port: int) -> tuple[str, int]:
@@ -133,11 +141,14 @@ def kill_at(point: KillPoint, root: Path, feed: Path) -> tuple[int, list[int], s
     return process.returncode, workers, fresh[-1]
 
 
-def soak_crashes(tmp_path: Path, plan: tuple[KillPoint, ...], documents: dict[str, int] = DOCUMENTS) -> None:
+def soak_crashes(tmp_path: Path, make_plan: Callable[[float], tuple[KillPoint, ...]],
+                 documents: dict[str, int] = DOCUMENTS) -> None:
     root = tmp_path / "index"
     feeds = {marker: write_corpus(tmp_path / f"{marker}.jsonl", marker, documents[marker], body_words=100)
              for marker in MARKERS}
+    started = time.monotonic()
     assert rebuild_index([feeds[MARKERS[0]]], root, procs=1).indexed == documents[MARKERS[0]]
+    plan = make_plan(time.monotonic() - started)
     figures = []
     with GunicornProcess(root, tmp_path / "server.log", workers=2) as server:
         live = MARKERS[0]
@@ -184,12 +195,12 @@ def soak_crashes(tmp_path: Path, plan: tuple[KillPoint, ...], documents: dict[st
 
 
 def test_rebuild_killed_at_several_points_keeps_serving_and_recovers(tmp_path):
-    soak_crashes(tmp_path, DEFAULT_PLAN)
+    soak_crashes(tmp_path, default_plan)
 
 
 @pytest.mark.slow
 def test_rebuild_killed_at_more_points_with_parallel_workers(tmp_path):
-    soak_crashes(tmp_path, SLOW_PLAN, SLOW_DOCUMENTS)
+    soak_crashes(tmp_path, slow_plan, SLOW_DOCUMENTS)
 
 
 @pytest.mark.slow
