@@ -27,24 +27,14 @@ def analyze_word(word: str) -> tuple[str, str, bool]:
     if entry is None:
         if len(_entries) >= _MEMO_LIMIT:
             _entries.clear()
-        entry = _entries[word] = _analysis(word)
+        normalized = normalize(word)
+        entry = _entries[word] = (normalized, stem(normalized) if normalized else "", is_stopword(word, normalized))
     return entry
-
-
-def _analysis(word: str) -> tuple[str, str, bool]:
-    """`analyze_word` without the memo, for callers that keep the result in a memo of their own."""
-    normalized = normalize(word)
-    return normalized, stem(normalized) if normalized else "", is_stopword(word, normalized)
 
 
 def indexed_term(word: str) -> str:
     """The term a word is indexed under, or "" for a stopword or a word that normalizes away."""
-    return _term(analyze_word(word))
-
-
-def _term(analysis: tuple[str, str, bool]) -> str:
-    """Stopwords and words that normalize away are not indexed; every other word is, by its stem."""
-    normalized, stemmed, stopped = analysis
+    normalized, stemmed, stopped = analyze_word(word)
     return "" if stopped or not normalized else stemmed
 
 
