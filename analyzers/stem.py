@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from analyzers.stopwords import ARABIC_STOPWORDS
+from analyzers.stopwords import ARABIC_STOPWORDS, ATTACHED_PRONOUNS
 
 # --- light10, exactly as Lucene's ArabicStemmer --------------------------------------------------
 LIGHT10_PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
@@ -48,8 +48,9 @@ CONJUNCTIONS = ("و",)
 PREPOSITIONS = ("ل", "ب", "ك", "ف")
 # li- with the article is spelled لل (للحكومة), so a word in لال is li- before a word in أل/إل: لألبرت, لإلغاء.
 LI_BEFORE_HAMZA_AL = "لال"
-# Attached pronouns, longest first. On a noun they follow teh marbuta written as ت (زيارته, حكومتها).
-PRONOUN_SUFFIXES = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ك", "ي")
+# Attached pronouns, longest first (the table the stopword list also builds on). On a noun they follow teh
+# marbuta written as ت (زيارته, حكومتها).
+PRONOUN_SUFFIXES = ATTACHED_PRONOUNS
 # Second-person pronouns are rare in news and their ك ends many stems (ملك, بنك, شريك): strip them
 # only when the rest is the more frequent word (كتابك -> كتاب).
 EVIDENCE_PRONOUNS = frozenset({"كما", "كم", "كن", "ك"})

@@ -26,15 +26,18 @@ RELATIVES = ("اللذان", "اللتان", "اللذين", "اللتين", "ا
              "اللذى", "مما", "بما", "عما", "فيما")
 # A bare article is never a word on its own (a typo or a cut-off word such as "ال").
 FRAGMENTS = ("ال",)
+# Attached pronouns, longest first; the stemmer strips them from nouns (its PRONOUN_SUFFIXES are these).
+ATTACHED_PRONOUNS = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ك", "ي")
+MY = "ي"  # "my" / "me"
 # A preposition with an attached pronoun ("on them", "to her", "among them") says no more than the
 # preposition, and the stemmer, which strips pronouns from nouns, turned it into another word: عليهم became
 # علي (the name Ali), إليهم became يهم ("it concerns"). Their forms with wa- ("and among them") too. Left
 # out: the pronoun ي ("me"), since على + ي is written علي, the name, and fa-, since ف + لك is فلك ("orbit").
-PREPOSITIONS = ("على", "إلى", "لدى", "من", "عن", "في", "مع", "بين", "عند", "ب", "ل")
-ATTACHED_PRONOUNS = ("ه", "ها", "هما", "هم", "هن", "ك", "كما", "كم", "كن", "نا")
+PREPOSITIONS_TAKING_PRONOUNS = ("على", "إلى", "لدى", "من", "عن", "في", "مع", "بين", "عند", "ب", "ل")
 PREPOSITIONS_WITH_PRONOUNS = tuple(
     conjunction + preposition.removesuffix("ى") + ("ي" if preposition.endswith("ى") else "") + pronoun
-    for conjunction in ("", "و") for preposition in PREPOSITIONS for pronoun in ATTACHED_PRONOUNS)
+    for conjunction in ("", "و") for preposition in PREPOSITIONS_TAKING_PRONOUNS
+    for pronoun in ATTACHED_PRONOUNS if pronoun != MY)
 
 # Ours: compared against normalized tokens, so every spelling of a stopword is caught.
 ARABIC_STOPWORDS = frozenset(normalize(word) for word in (*LUCENE_STOPWORDS, *QUESTION_WORDS, *RELATIVES, *FRAGMENTS,
@@ -47,7 +50,7 @@ ARABIC_STOPWORDS = frozenset(normalize(word) for word in (*LUCENE_STOPWORDS, *QU
 ONLY_WITH_ALEF_MAQSURA = frozenset({"علي"})
 # ى, its presentation forms, and the Persian ی, which looks like it at a word's end and which Persian
 # keyboards type for it
-ALEF_MAQSURA_FORMS = "ىﻯﻰی"
+ALEF_MAQSURA_FORMS = ("ى", "ﻯ", "ﻰ", "ی")
 _TRAILING_MARKS = DIACRITICS + FORMAT_CONTROLS
 
 
@@ -55,4 +58,4 @@ def is_stopword(word: str, normalized: str) -> bool:
     """Whether `word`, as written, is a stopword; `normalized` is `normalize(word)`, which callers have."""
     if normalized not in ARABIC_STOPWORDS:
         return False
-    return normalized not in ONLY_WITH_ALEF_MAQSURA or word.rstrip(_TRAILING_MARKS).endswith(tuple(ALEF_MAQSURA_FORMS))
+    return normalized not in ONLY_WITH_ALEF_MAQSURA or word.rstrip(_TRAILING_MARKS).endswith(ALEF_MAQSURA_FORMS)
