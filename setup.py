@@ -1,8 +1,9 @@
 """The compiled part of the build; everything else about the package is in pyproject.toml.
 
-Two analyzer modules run for every token and every new word, so they are compiled with Cython: the
-chunk memo (`analyzers/chunk_memo.pyx`) and the stemmer, whose Python source `analyzers/stem.py` is
-compiled as it stands (about twice as fast per word). `make` rebuilds them when either source changes.
+The analyzer runs for every token and every new word, so its hot modules are compiled with Cython: the
+chunk memo (`analyzers/chunk_memo.pyx`, written for Cython) and the stemmer, normalizer and fused analyzer,
+whose Python sources are compiled as they stand (the stemmer runs about twice as fast per word). `make`
+rebuilds them when an analyzer source changes.
 """
 from Cython.Build import cythonize
 from setuptools import Extension, setup

@@ -93,14 +93,13 @@ def main(argv: list[str] | None = None) -> int:
         results = run_benchmarks(config, previous=previous)
     print(format_report(results))
     print(f"\nresults: {config.output}")
-    if args.no_chart:
-        pass
-    elif not chart_is_due(results, args.redraw):
-        print("chart: not drawn (these results lack some sections: measure the rest with --merge, or --redraw)")
-    else:
-        from benchmarks.chart import write_chart
+    if not args.no_chart:
+        if chart_is_due(results, args.redraw):
+            from benchmarks.chart import write_chart
 
-        print(f"chart: {write_chart(results, config.chart)}")
+            print(f"chart: {write_chart(results, config.chart)}")
+        else:
+            print("chart: not drawn (these results lack some sections: measure the rest with --merge, or --redraw)")
     return 1 if results["failed"] else 0
 
 
