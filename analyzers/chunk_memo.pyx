@@ -126,6 +126,16 @@ cdef inline void _free_span(Span* span) noexcept:
     span.owned = NULL
 
 
+cdef void _free_table(Slot* slots, Py_ssize_t capacity) noexcept:
+    """Release a table's references to its chunks and terms, then its memory."""
+    cdef Py_ssize_t k
+    for k in range(capacity):
+        if slots[k].chunk != NULL:
+            Py_XDECREF(slots[k].chunk)
+            Py_XDECREF(slots[k].terms)
+    free(slots)
+
+
 cdef inline bint _same_chunk(const Slot* slot, const Span* span) noexcept:
     """True when the slot holds the span's chunk."""
     if slot.inline_length >= 0:
@@ -168,12 +178,7 @@ cdef class ChunkMemo:
         self._allocate(FIRST_CAPACITY)
 
     def __dealloc__(self):
-        cdef Py_ssize_t k
-        for k in range(self.capacity):
-            if self.slots[k].chunk != NULL:
-                Py_XDECREF(self.slots[k].chunk)
-                Py_XDECREF(self.slots[k].terms)
-        free(self.slots)
+        _free_table(self.slots, self.capacity)
 
     def __len__(self):
         return self.used
@@ -297,14 +302,10 @@ cdef class ChunkMemo:
     cdef _release_entries(self):
         """Drop every entry and shrink the table back to its first size."""
         cdef Slot* old = self.slots
-        cdef Py_ssize_t old_capacity = self.capacity, k
+        cdef Py_ssize_t old_capacity = self.capacity
         self._allocate(FIRST_CAPACITY)  # a MemoryError leaves the table as it was
         self.used = 0
-        for k in range(old_capacity):
-            if old[k].chunk != NULL:
-                Py_XDECREF(old[k].chunk)
-                Py_XDECREF(old[k].terms)
-        free(old)
+        _free_table(old, old_capacity)
 
 
 cdef class TermTokens:
