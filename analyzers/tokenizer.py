@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import re
 
+from pyarabic import araby
 from whoosh.analysis import Token, Tokenizer
 
 from analyzers.normalize import DIACRITICS, FORMAT_CONTROLS
 
 _MARKS = "\u0300-\u036f" + re.escape(DIACRITICS)  # Latin and Arabic combining marks
 _INSIDE = _MARKS + re.escape(FORMAT_CONTROLS)  # joiners and bidi controls only count inside a word
-_NUMBER_SEPARATORS = ".,\u066b\u066c"  # 3.5, 1,000 and the Arabic decimal and thousands separators
+_NUMBER_SEPARATORS = ".," + araby.DECIMAL + araby.THOUSANDS  # 3.5, 1,000 and their Arabic separators
 # Teh marbuta only ever ends a word, and like ا د ذ ر ز و it does not join the next letter, so a space
 # left out after it is invisible to the writer: المدينةالمنورة is two words, المدينة المنورة.
-TEH_MARBUTA = "ة"
+TEH_MARBUTA = araby.TEH_MARBUTA
 # A word is a run of letters and digits that may hold marks and invisible controls between its
 # letters and end in marks; numbers keep their separators; a ة ends it. `_` separates words, so
 # hashtags such as #اليوم_الوطني match اليوم الوطني.

@@ -2,7 +2,9 @@
 import pytest
 
 from analyzers import normalize
-from analyzers.normalize import light10_normalize
+from analyzers.normalize import (DIACRITICS, DIGIT_FOLDS, LETTER_FOLDS, LUCENE_DELETES, LUCENE_FOLDS,
+                                 PLAIN_CHARACTERS, light10_normalize)
+from analyzers.tokenizer import _NUMBER_SEPARATORS, TEH_MARBUTA
 
 CASES = [
     # (written, normalized, gloss)
@@ -61,3 +63,24 @@ LUCENE_CASES = [
 @pytest.mark.parametrize("written, expected, gloss", LUCENE_CASES, ids=[c[2] for c in LUCENE_CASES])
 def test_light10_normalize_is_lucenes_normalizer(written, expected, gloss):
     assert light10_normalize(written) == expected
+
+
+def test_tables_named_by_pyarabic_are_the_code_points_they_were():
+    """The tables name their letters by pyarabic's constants: pinned here to the code points, so that a
+    pyarabic whose names mean other characters cannot change what we index without a failing test."""
+    assert set(DIACRITICS) == {chr(c) for c in (*range(0x064B, 0x0660), 0x0670, *range(0x0610, 0x061B),
+                                                *range(0x06D6, 0x06DD), *range(0x06DF, 0x06E9), *range(0x06EA, 0x06EE),
+                                                0x08D3, *range(0x08E3, 0x08F3), 0x0674, 0x0640)}
+    assert len(DIACRITICS) == len(set(DIACRITICS))
+    assert LETTER_FOLDS == {"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
+                            "\u0672": "\u0627", "\u0673": "\u0627", "\u0649": "\u064a", "\u0624": "\u0621",
+                            "\u0626": "\u0621", "\u06a9": "\u0643", "\u06aa": "\u0643", "\u06cc": "\u064a",
+                            "\u06d0": "\u064a", "\u06d5": "\u0647", "\u06c0": "\u0647", "\u06be": "\u0647",
+                            "\u06c3": "\u0629"}
+    assert DIGIT_FOLDS == ({chr(0x0660 + d): str(d) for d in range(10)} | {chr(0x06F0 + d): str(d) for d in range(10)}
+                           | {"\u066b": ".", "\u066c": ","})
+    assert PLAIN_CHARACTERS == "\u0621-\u063a\u0641-\u064a0-9a-z"
+    assert LUCENE_FOLDS == {"\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0649": "\u064a",
+                            "\u0629": "\u0647"}
+    assert sorted(LUCENE_DELETES) == ["\u0640", *(chr(c) for c in range(0x064B, 0x0653))]
+    assert (TEH_MARBUTA, _NUMBER_SEPARATORS) == ("\u0629", ".,\u066b\u066c")
