@@ -1,4 +1,4 @@
-"""Retrieval quality: the production eval (`indexer.evaluate`) per analyzer, and Lucene on the same files."""
+"""Retrieval quality: the production eval (`indexer.eval`) per analyzer, and Lucene on the same files."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,7 +21,7 @@ def eval_files(set_dir: Path) -> tuple[Path, Path]:
 
 def measure_quality(set_dir: Path, analyzer_names: tuple[str, ...]) -> dict:
     """MRR@10, Recall@100, nDCG@10 (and the rest of the eval's keys) per analyzer, by the production eval."""
-    from indexer.evaluate import evaluate, load_docs, load_queries
+    from indexer.eval import evaluate, load_docs, load_queries
 
     docs_path, queries_path = eval_files(set_dir)
     docs, queries = load_docs(docs_path), load_queries(queries_path)

@@ -28,7 +28,7 @@ from benchmarks.peer import Peer, analyze_throughput, check_peer, run_eval
 from benchmarks.quality import measure_peer_quality, measure_quality
 from benchmarks.report import PEER
 from benchmarks.search_latency import measure_search
-from indexer.evaluate import read_jsonl
+from indexer.eval import read_jsonl
 
 
 class Workspace:
@@ -69,7 +69,7 @@ class Workspace:
     def _kept_index(self, root: Path) -> bool:
         if self.config.work_dir is None or not root.exists():
             return False
-        from indexer.store import IndexStore, IndexUnavailable
+        from indexer.storage.store import IndexStore, IndexUnavailable
 
         try:
             return IndexStore(root).doc_count() > 0

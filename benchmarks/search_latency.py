@@ -18,9 +18,9 @@ WARMUP_QUERIES = 50
 
 def measure_search(index_root: Path, queries: Sequence[str], per_page: int = 10, budget_seconds: float = 120) -> dict:
     """p50/p95/p99 of `search()` over `queries` (stopping early when the time budget is spent)."""
-    from indexer.search import search
-    from indexer.search_request import InvalidRequest, parse_search_request
-    from indexer.store import IndexStore
+    from indexer.query.search import search
+    from indexer.query.request import InvalidRequest, parse_search_request
+    from indexer.storage.store import IndexStore
 
     store = IndexStore(index_root)
     requests, rejected = [], 0

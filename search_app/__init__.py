@@ -1,4 +1,4 @@
-"""Flask and gunicorn shell over `indexer.search`: an Arabic right-to-left page and a JSON API."""
+"""Flask and gunicorn shell over `indexer.query.search`: an Arabic right-to-left page and a JSON API."""
 from __future__ import annotations
 
 

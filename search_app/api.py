@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import NotFound
 
-from indexer.search import get_document, search
-from indexer.search_request import parse_search_request
-from indexer.store import IndexUnavailable
+from indexer.query.search import get_document, search
+from indexer.query.request import parse_search_request
+from indexer.storage.store import IndexUnavailable
 from search_app.errors import INDEX_UNAVAILABLE_MESSAGE
 from search_app.index_binding import index_store
 from search_app.openapi import openapi_document

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.search_request import InvalidRequest
-from indexer.store import IndexUnavailable
+from indexer.query.request import InvalidRequest
+from indexer.storage.store import IndexUnavailable
 
 # Stable machine names for HTTP errors, so clients never parse English messages.
 HTTP_ERROR_CODES = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from indexer.search import prepare_searcher
-from indexer.store import IndexStore, IndexUnavailable, resolve_index_root
+from indexer.query.search import prepare_searcher
+from indexer.storage.store import IndexStore, IndexUnavailable, resolve_index_root
 
 EXTENSION_KEY = "arabic_search.index_store"
 

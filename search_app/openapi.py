@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the JSON API, built from the same limits the validator enforces."""
 from __future__ import annotations
 
-from indexer.search_request import DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS
+from indexer.query.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS
 
 _STRING = {"type": "string"}
 _NULLABLE_STRING = {"type": ["string", "null"]}

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from indexer.search import search
-from indexer.search_request import DEFAULT_PER_PAGE, InvalidRequest, parse_search_request
-from indexer.store import IndexUnavailable
+from indexer.query.search import search
+from indexer.query.request import DEFAULT_PER_PAGE, InvalidRequest, parse_search_request
+from indexer.storage.store import IndexUnavailable
 from search_app.index_binding import index_store
 from search_app.page_view import (
     ARABIC_REQUEST_ERRORS,

@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
-from indexer.search_request import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchRequest
+from indexer.query.request import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchRequest
 
 SAFE_URL_SCHEMES = ("http", "https")
 SEARCH_PARAMETERS = ("q", "source", "category", "from", "to", "sort", "per_page", "page")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.article import Article
+from indexer.ingest.article import Article
 from indexer.build import build_index_dir
-from indexer.store import IndexStore
+from indexer.storage.store import IndexStore
 
 
 def live_ids(root: Path) -> set[str]:

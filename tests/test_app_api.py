@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from indexer.article import Article
+from indexer.ingest.article import Article
 from indexer.build import rebuild_from_articles
 from search_app import create_app
 from test_app_corpus import ARTICLES, BIDI_OVERRIDE, DOCUMENT_COUNT, SCHOOL_IDS, XSS_BODY, XSS_TITLE, build_sample_index

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from indexer.article import Article
+from indexer.ingest.article import Article
 from indexer.build import rebuild_from_articles
-from indexer.store import IndexStore
+from indexer.storage.store import IndexStore
 
 XSS_BODY = '<script>alert(1)</script> المدرسة <img src=x onerror=alert(2)> نهاية'
 XSS_TITLE = '<b onmouseover=alert(3)>مدرسة</b> عنوان خبيث'

@@ -19,12 +19,12 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.writing import SegmentWriter
 
-from indexer.array_codec import ArrayCodec, ArrayMatcher, FieldPostings
-from indexer.array_file import ArrayFileWriter
-from indexer.array_postings import field_arrays
-from indexer.article import Article
-from indexer.schema import build_schema, document_fields
-from indexer.sources import read_sources
+from indexer.codec import ArrayCodec, ArrayMatcher, FieldPostings
+from indexer.codec.file import ArrayFileWriter
+from indexer.codec.postings import field_arrays
+from indexer.ingest.article import Article
+from indexer.storage.schema import build_schema, document_fields
+from indexer.ingest.sources import read_sources
 
 SAMPLE = Path(__file__).resolve().parent.parent / "index_data" / "sample"
 LATIN = ["The minister's visit to Washington was postponed", "Oil prices rose; OPEC met in Vienna",

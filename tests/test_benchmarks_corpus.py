@@ -5,7 +5,7 @@ import json
 import pytest
 
 from benchmarks.corpus import analyzer_texts, copy_id, repeat_to_size, write_jsonl
-from indexer.evaluate import read_jsonl
+from indexer.eval import read_jsonl
 
 # "Minister" / "Washington" / "the visit": short Arabic news records
 RECORDS = [

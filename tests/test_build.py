@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from indexer.build import StrictModeFailure, add_documents, rebuild_index
-from indexer.index_layout import generation_names, read_pointer
-import indexer.schema
-from indexer.store import IndexStore, IndexUnavailable
-from indexer.writer_lock import WriterBusy, writer_lock
+from indexer.storage.layout import generation_names, read_pointer
+import indexer.storage.schema
+from indexer.storage.store import IndexStore, IndexUnavailable
+from indexer.storage.writer_lock import WriterBusy, writer_lock
 from index_probe import live_ids
 
 REPO = Path(__file__).resolve().parent.parent
@@ -93,9 +93,9 @@ def test_add_refuses_an_index_built_without_body_digests_and_says_how_to_rebuild
     root = tmp_path / "index"
     with monkeypatch.context() as patch:  # an index as the previous version built it (in process: 2 articles)
         patch.setattr(indexer.build, "build_schema",
-                      lambda name="arabic": _without(indexer.schema.build_schema(name), "body_digest"))
+                      lambda name="arabic": _without(indexer.storage.schema.build_schema(name), "body_digest"))
         patch.setattr(indexer.build, "document_fields",
-                      lambda article: _without_key(indexer.schema.document_fields(article), "body_digest"))
+                      lambda article: _without_key(indexer.storage.schema.document_fields(article), "body_digest"))
         rebuild_index([feed(tmp_path / "old.jsonl", 2, "old")], root, procs=1)
     before = read_pointer(root)
     with pytest.raises(IndexUnavailable, match="arabic-search reindex"):
@@ -142,7 +142,7 @@ KILLED_REBUILD = textwrap.dedent(
     """
     import sys, time
     from indexer.build import rebuild_from_articles
-    from indexer.article import Article
+    from indexer.ingest.article import Article
 
     def articles():
         for k in range(250):
@@ -204,12 +204,12 @@ def test_rebuild_killed_with_sigkill_leaves_live_index_and_next_run_cleans_up(tm
 
 def test_parallel_build_holds_the_same_documents_as_a_serial_one(tmp_path, monkeypatch):
     from indexer.build import build_index_dir
-    from indexer.sources import read_sources
+    from indexer.ingest.sources import read_sources
     from whoosh import index
     from whoosh.qparser import QueryParser
 
     articles = [item for item in read_sources([SAMPLE]) if not hasattr(item, "reason")][:120]
-    monkeypatch.setattr("indexer.segment_workers.BATCH_SIZE", 50)  # so that both workers get documents
+    monkeypatch.setattr("indexer.build.workers.BATCH_SIZE", 50)  # so that both workers get documents
     assert build_index_dir(articles, tmp_path / "serial") == 120
     assert build_index_dir(articles, tmp_path / "parallel", procs=2) == 120
     assert not (tmp_path / "parallel" / "MAIN.tmp").exists()  # the workers' shared temp storage is gone
@@ -229,9 +229,9 @@ def test_parallel_build_holds_the_same_documents_as_a_serial_one(tmp_path, monke
 
 
 def test_a_failing_worker_fails_the_build_with_its_traceback(tmp_path):
-    from indexer.article import Article
+    from indexer.ingest.article import Article
     from indexer.build import build_index_dir
-    from indexer.segment_workers import WorkerFailed
+    from indexer.build.workers import WorkerFailed
 
     # "text"; a date that is not a datetime only fails inside the worker, when the field is indexed
     bad = [Article(id="ok", body="نص"), Article(id="bad", body="نص آخر", published="yesterday")]

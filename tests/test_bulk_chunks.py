@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.bulk_chunks import _IS_SPACE, _LAST_SPACE, ChunkNumbers
+from indexer.build.chunks import _IS_SPACE, _LAST_SPACE, ChunkNumbers
 
 # every kind of whitespace str.split() knows, characters that look like it but are not, anagrams (which a
 # weak hash confuses), Arabic with harakat, a lone surrogate and a character outside the BMP

@@ -11,12 +11,12 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.writing import SegmentWriter
 
-from indexer.array_codec import ArrayCodec
-from indexer.article import Article
-from indexer.bulk_segment_writer import BulkSegmentWriter
-from indexer.bulk_word_fields import Joined, Opening
-from indexer.schema import LEAD_WORDS, build_schema, document_fields
-from indexer.sources import read_sources
+from indexer.codec import ArrayCodec
+from indexer.ingest.article import Article
+from indexer.build.bulk_writer import BulkSegmentWriter
+from indexer.build.word_fields import Joined, Opening
+from indexer.storage.schema import LEAD_WORDS, build_schema, document_fields
+from indexer.ingest.sources import read_sources
 
 SAMPLE = Path(__file__).resolve().parent.parent / "index_data" / "sample"
 

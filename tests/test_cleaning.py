@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.cleaning import DEFAULT_CLEANER, Cleaner, html_to_text, normalize_whitespace, read_boilerplate_file
+from indexer.ingest.cleaning import DEFAULT_CLEANER, Cleaner, html_to_text, normalize_whitespace, read_boilerplate_file
 
 SAMPLE = Path(__file__).resolve().parent.parent / "index_data" / "sample"
 SEED_FOOTER = ("شاركها.", "© 2024 خليجي 247. جميع الحقوق محفوظة.", "Exit mobile version")

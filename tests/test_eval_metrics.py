@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.cli import cli
-from indexer.evaluate import load_queries, ndcg_at, recall_at, reciprocal_rank, score_rankings
+from search_app.cli import cli
+from indexer.eval import load_queries, ndcg_at, recall_at, reciprocal_rank, score_rankings
 
 TINY = Path(__file__).parent / "data" / "eval-tiny"
 REL = frozenset({"a", "b"})

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
-from indexer.article import Article
+from indexer.ingest.article import Article
 from indexer.build import rebuild_from_articles
 from test_app_corpus import ARTICLES, DOCUMENT_COUNT, build_sample_index
 

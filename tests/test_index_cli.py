@@ -6,10 +6,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from indexer.cli import cli
-from indexer.index_commands import EXIT_BUSY, EXIT_NO_INDEX, EXIT_STRICT
-from indexer.store import IndexStore
-from indexer.writer_lock import writer_lock
+from search_app.cli import cli
+from search_app.cli.index_commands import EXIT_BUSY, EXIT_NO_INDEX, EXIT_STRICT
+from indexer.storage.store import IndexStore
+from indexer.storage.writer_lock import writer_lock
 
 
 def feed(path: Path, rows: list[dict]) -> Path:

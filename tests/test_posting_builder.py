@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from analyzers.registry import arabic_analyzer, normalize_analyzer
 from analyzers.tokenizer import WORD_PATTERN
-from indexer.bulk_word_fields import FUSED_ARABIC, TOKENIZE_NORMALIZE
-from indexer.posting_builder import STOP_RENUMBERED, TOKEN_INDEX, group_postings, kept_positions
+from indexer.build.word_fields import FUSED_ARABIC, TOKENIZE_NORMALIZE
+from indexer.build.group_postings import STOP_RENUMBERED, TOKEN_INDEX, group_postings, kept_positions
 
 DOCUMENTS = [
     "في الرَّئيسُ قال إن الوزير في واشنطن",  # stopwords first and in the middle, harakat inside a word
@@ -99,7 +99,7 @@ def test_grouped_postings_match_the_fused_analyzer_on_any_word_mix(documents):
 
 
 def test_span_indices_gathers_every_span_in_turn():
-    from indexer.spans import span_indices
+    from indexer.storage.spans import span_indices
 
     assert span_indices([5, 0, 9], [2, 3, 0]).tolist() == [5, 6, 0, 1, 2]
     assert span_indices([], []).tolist() == []

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.query_parser import And, Group, Not, Or, Phrase, Prefix, Word, parse_query, positive_leaves
+from indexer.query.parser import And, Group, Not, Or, Phrase, Prefix, Word, parse_query, positive_leaves
 
 W = Word
 

@@ -3,10 +3,10 @@ from datetime import datetime
 
 import pytest
 
-from indexer.article import Article
-from indexer.corpus_view import corpus_view
-from indexer.search import get_document, prepare_searcher, search
-from indexer.search_request import parse_search_request
+from indexer.ingest.article import Article
+from indexer.query.reader_arrays import corpus_view
+from indexer.query.search import get_document, prepare_searcher, search
+from indexer.query.request import parse_search_request
 from index_probe import searcher_over
 
 ARTICLES = [

@@ -8,13 +8,13 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import RamStorage
 from whoosh.writing import SegmentWriter
 
-from indexer.array_codec import ArrayCodec
-from indexer.article import Article
-from indexer.corpus_view import CorpusView
-from indexer.phrase_match import phrase_hits
-from indexer.ranking import Filters, rank
-from indexer.schema import build_schema, document_fields
-from indexer.segment_postings import has_arrays, segment_matcher
+from indexer.codec import ArrayCodec
+from indexer.ingest.article import Article
+from indexer.query.reader_arrays import CorpusView
+from indexer.query.phrase_match import phrase_hits
+from indexer.query.ranking import Filters, rank
+from indexer.storage.schema import build_schema, document_fields
+from indexer.query.segment_postings import has_arrays, segment_matcher
 
 # market news, each a different length; two segments, one of them with a deletion
 FIRST = [Article(f"a{i}", title="سوق" + " الأسهم" * i, body=" ".join(["ارتفاع", "الأسعار"] * (i + 1)),
@@ -134,7 +134,7 @@ def _holds_phrase(reader, docnum, terms):
 def test_a_closed_reader_and_its_view_are_not_kept_alive():
     import gc
 
-    from indexer import corpus_view as views
+    from indexer.query import reader_arrays as views
 
     ix = two_segment_index("array")
     for _ in range(3):

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzers.registry import get_analyzer
-from indexer.highlight import (
+from indexer.query.highlight import (
     MAX_WORD_CHARS, WordTerms, _window_counts, _word_end, _word_start, highlight_body, highlight_title, mark_spans,
 )
 

@@ -4,10 +4,10 @@ import math
 import pytest
 from whoosh.filedb.filestore import RamStorage
 
-from indexer import ranking
-from indexer.article import Article
-from indexer.ranking import Filters, rank
-from indexer.schema import build_schema, document_fields
+from indexer.query import ranking
+from indexer.ingest.article import Article
+from indexer.query.ranking import Filters, rank
+from indexer.storage.schema import build_schema, document_fields
 
 
 def make_index(articles):

@@ -4,7 +4,7 @@ from datetime import datetime
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from indexer.search_request import (
+from indexer.query.request import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     MAX_QUERY_TERMS,

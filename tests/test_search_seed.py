@@ -7,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.build import rebuild_index
-from indexer.cli import cli
-from indexer.search import get_document, search
-from indexer.search_request import parse_search_request
-from indexer.store import IndexStore
+from search_app.cli import cli
+from indexer.query.search import get_document, search
+from indexer.query.request import parse_search_request
+from indexer.storage.store import IndexStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "data" / "khaleej247-article.txt"

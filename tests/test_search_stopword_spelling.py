@@ -4,9 +4,9 @@ from datetime import datetime
 import pytest
 
 from analyzers import arabic_analyzer
-from indexer.article import Article
-from indexer.search import search
-from indexer.search_request import parse_search_request
+from indexer.ingest.article import Article
+from indexer.query.search import search
+from indexer.query.request import parse_search_request
 from index_probe import searcher_over
 
 ARTICLES = [

@@ -1,9 +1,9 @@
 """Did-you-mean: one-edit corrections from the index vocabulary, only for words the index barely knows."""
 from whoosh.filedb.filestore import RamStorage
 
-from indexer.article import Article
-from indexer.schema import build_schema, document_fields
-from indexer.suggest import correct_word, edits1, suggest
+from indexer.ingest.article import Article
+from indexer.storage.schema import build_schema, document_fields
+from indexer.query.suggest import correct_word, edits1, suggest
 
 
 def reader_with(bodies):

@@ -22,8 +22,8 @@ from click.testing import CliRunner
 
 from gunicorn_process import REPO, GunicornProcess, cli_command, cli_env, free_port, get, run_cli
 from indexer.build import rebuild_index
-from indexer.cli import cli
-from indexer.index_layout import read_pointer
+from search_app.cli import cli
+from indexer.storage.layout import read_pointer
 from soak_corpus import write_corpus
 
 MARKER, DOCUMENTS = "corrupt", 40

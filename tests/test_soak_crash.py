@@ -20,7 +20,7 @@ import pytest
 
 from gunicorn_process import GunicornProcess, get_json, run_cli, start_cli
 from indexer.build import rebuild_index
-from indexer.index_layout import POINTER_NAME, generation_names, read_pointer
+from indexer.storage.layout import POINTER_NAME, generation_names, read_pointer
 from soak_corpus import write_corpus
 
 MARKERS = ("crasha", "crashb")  # two corpora, told apart by id prefix and marker word

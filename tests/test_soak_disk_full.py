@@ -16,8 +16,8 @@ import pytest
 
 from gunicorn_process import run_cli
 from indexer.build import rebuild_index
-from indexer.index_commands import EXIT_ERROR
-from indexer.index_layout import generation_names, read_pointer
+from search_app.cli.index_commands import EXIT_ERROR
+from indexer.storage.layout import generation_names, read_pointer
 from search_app import create_app
 from soak_corpus import write_corpus
 

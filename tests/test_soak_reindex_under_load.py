@@ -18,8 +18,8 @@ import pytest
 
 from gunicorn_process import GunicornProcess, get, get_json, start_cli
 from indexer.build import rebuild_index
-from indexer.index_layout import POINTER_NAME, read_pointer
-from indexer.store import IndexStore
+from indexer.storage.layout import POINTER_NAME, read_pointer
+from indexer.storage.store import IndexStore
 from soak_corpus import common_words, write_corpus
 
 CLIENTS = 8

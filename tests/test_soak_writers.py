@@ -20,8 +20,8 @@ import pytest
 
 from gunicorn_process import run_cli, start_cli
 from indexer.build import rebuild_index
-from indexer.index_commands import EXIT_BUSY
-from indexer.index_layout import LOCK_NAME, read_pointer
+from search_app.cli.index_commands import EXIT_BUSY
+from indexer.storage.layout import LOCK_NAME, read_pointer
 from soak_corpus import corpus_rows, write_corpus
 from index_probe import live_ids
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.article import Article
-from indexer.build_summary import Skip
-from indexer.sources import (
+from indexer.ingest.article import Article
+from indexer.build.summary import Skip
+from indexer.ingest.sources import (
     ByteProgress,
     FieldMapping,
     SourceOptions,

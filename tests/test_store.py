@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.article import Article
+from indexer.ingest.article import Article
 from indexer.build import add_articles, build_index_dir, delete_documents, rebuild_from_articles
-from indexer.index_layout import generation_names, read_pointer
-from indexer.store import (
+from indexer.storage.layout import generation_names, read_pointer
+from indexer.storage.store import (
     ENV_VARIABLE,
     IndexCorrupt,
     IndexNotFound,
@@ -162,7 +162,7 @@ def test_truncated_segment_is_reported_as_corrupt_with_path_and_hint(tmp_path):
 def test_segment_damaged_after_the_manifest_check_is_reported_as_corrupt(tmp_path):
     """A file truncated between the size check and the open (a running server's worker booting meanwhile)
     still gives IndexCorrupt with the rebuild hint, not the codec's own exception."""
-    from indexer.index_layout import write_manifest
+    from indexer.storage.layout import write_manifest
     from whoosh import index as whoosh_index
 
     rebuild_from_articles([VISIT, FINAL, OIL], tmp_path)

@@ -1,0 +1,337 @@
+"""Building and changing the index: full rebuilds into a new generation, incremental upserts and deletes.
+
+Every function here that touches an index root takes the writer lock, cleans up what a killed writer left
+behind, and publishes its change by rewriting the CURRENT pointer atomically (see `index_layout`).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import clean_files
+
+from indexer.codec import ArrayCodec
+from indexer.ingest.article import Article
+from indexer.build.summary import BuildSummary, Skip
+from indexer.build.bulk_writer import BulkSegmentWriter
+from indexer.storage.layout import (
+    Pointer,
+    fsync_tree,
+    next_generation_name,
+    now_iso,
+    read_pointer,
+    remove_unreferenced,
+    write_manifest,
+    write_pointer,
+)
+from indexer.storage.schema import BODY_DIGEST, body_digest, build_schema, document_fields
+from indexer.build.workers import build_in_workers
+from indexer.ingest.sources import ByteProgress, SourceOptions, read_sources, total_bytes
+from indexer.storage.store import IndexNotFound, IndexUnavailable, open_generation, read_live_pointer, rebuild_hint
+from indexer.storage.writer_lock import writer_lock
+
+# A fresh build flushes a Whoosh segment every this many documents (per worker): it bounds the memory of the
+# in-memory postings (~400 MB per worker at flush for 15k ANT articles) while keeping the segment count, and so
+# the per-query cost, small.
+DOCS_PER_SEGMENT = 16_000
+PROGRESS_EVERY = 100
+PARALLEL_MIN_INPUT_BYTES = 4_000_000  # ~1,000 news articles
+MAX_DEFAULT_PROCS = 2
+
+ProgressCallback = Callable[[int], None]
+
+
+class StrictModeFailure(RuntimeError):
+    """`--strict` met a record it would have skipped; nothing was published."""
+
+
+def _fresh_writer(index):
+    return BulkSegmentWriter(index)
+
+
+def _incremental_writer(index):
+    """The writer of `add` and `delete`: stock Whoosh with the array codec, so every segment of an index,
+    fresh or merged, keeps its postings in one format."""
+    return index.writer(codec=ArrayCodec())
+
+
+def build_index_dir(
+    articles: Iterable[Article],
+    directory: str | Path,
+    analyzer_name: str = "arabic",
+    progress: ProgressCallback | None = None,
+    procs: int = 1,
+) -> int:
+    """Create a new Whoosh index in `directory` holding exactly `articles`; return how many were written.
+
+    This is the plain build: no dedup, no lock, no pointer. `rebuild_index` wraps it for production and the
+    eval command uses it directly for its temporary index. `procs > 1` analyzes in that many worker processes.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    index = whoosh_index.create_in(str(directory), build_schema(analyzer_name))
+    if procs > 1:
+        return build_in_workers(articles, index, procs, DOCS_PER_SEGMENT, progress, PROGRESS_EVERY)
+    writer = _fresh_writer(index)
+    written = in_segment = 0
+    try:
+        for article in articles:
+            writer.add_document(**document_fields(article))
+            written += 1
+            in_segment += 1
+            if in_segment == DOCS_PER_SEGMENT:
+                writer.commit(merge=False)
+                writer = _fresh_writer(index)
+                in_segment = 0
+            if progress and written % PROGRESS_EVERY == 0:
+                progress(written)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(merge=False)
+    if progress:
+        progress(written)
+    return written
+
+
+def default_procs(input_bytes: int) -> int:
+    """Worker processes for a rebuild: one for small inputs (spawning costs more than it saves), else up to 2."""
+    if input_bytes < PARALLEL_MIN_INPUT_BYTES:
+        return 1
+    return max(1, min(MAX_DEFAULT_PROCS, os.cpu_count() or 1))
+
+
+def record_skip(summary: BuildSummary, skip: Skip, strict: bool) -> None:
+    """Count an unusable record in the summary; under --strict it stops the build instead."""
+    summary.skipped.append(skip)
+    if strict:
+        raise StrictModeFailure(f"--strict: {skip}")
+
+
+def unique_articles(
+    items: Iterable[Article | Skip], summary: BuildSummary, strict: bool = False
+) -> Iterator[Article]:
+    """Pass through the first article of each id and each body; count and record everything else."""
+    first_location_of_id: set[str] = set()
+    seen_bodies: set[str] = set()
+    for item in items:
+        if isinstance(item, Skip):
+            record_skip(summary, item, strict)
+            continue
+        if item.id in first_location_of_id:
+            record_skip(summary, Skip(item.id, "duplicate id (the first record with this id was kept)"), strict)
+            continue
+        first_location_of_id.add(item.id)
+        digest = body_digest(item.body)
+        if digest in seen_bodies:
+            summary.duplicates += 1
+            continue
+        seen_bodies.add(digest)
+        yield item
+
+
+def publish_generation(root: Path, build: Callable[[Path], None]) -> str:
+    """Build a new generation with `build(directory)` and make it live; call only under the writer lock.
+
+    Until the pointer swap, the live generation is untouched: a failure (or SIGKILL) leaves only an
+    unreferenced directory, removed here on error and by the next writer otherwise.
+    """
+    pointer = read_pointer(root)
+    name = next_generation_name(root)  # named before cleanup, so a killed build's name is never reused
+    remove_unreferenced(root, pointer)
+    directory = root / name
+    try:
+        build(directory)
+        write_manifest(directory, whoosh_index.open_dir(str(directory)).latest_generation())
+        fsync_tree(directory)
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    revision = pointer.revision + 1 if pointer else 1
+    new_pointer = Pointer(live=name, previous=pointer.live if pointer else None, revision=revision, updated=now_iso())
+    write_pointer(root, new_pointer)
+    remove_unreferenced(root, new_pointer)
+    return name
+
+
+def rebuild_from_articles(
+    items: Iterable[Article | Skip],
+    root: str | Path,
+    analyzer_name: str = "arabic",
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+    procs: int = 1,
+) -> BuildSummary:
+    """Full rebuild of the index under `root` from already parsed items, swapped in atomically."""
+    root = Path(root)
+    summary = BuildSummary()
+    started = time.perf_counter()
+    with writer_lock(root):
+
+        def build(directory: Path) -> None:
+            articles = unique_articles(items, summary, strict)
+            summary.indexed = build_index_dir(articles, directory, analyzer_name, progress, procs)
+
+        summary.generation = publish_generation(root, build)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def rebuild_index(
+    paths: Iterable[str | Path],
+    root: str | Path,
+    analyzer_name: str = "arabic",
+    options: SourceOptions = SourceOptions(),
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+    byte_progress: ByteProgress | None = None,
+    procs: int | None = None,
+) -> BuildSummary:
+    """Full rebuild from source files and folders into a new generation, then an atomic switch to it.
+
+    `procs=None` picks the number of worker processes from the input size (`default_procs`).
+    """
+    paths = list(paths)
+    if procs is None:
+        procs = default_procs(total_bytes(paths))
+    items = read_sources(paths, options, byte_progress)
+    return rebuild_from_articles(items, root, analyzer_name, strict, progress, procs)
+
+
+def add_documents(
+    paths: Iterable[str | Path],
+    root: str | Path,
+    options: SourceOptions = SourceOptions(),
+    strict: bool = False,
+    byte_progress: ByteProgress | None = None,
+) -> BuildSummary:
+    """Incremental upsert by id of the articles in source files and folders into the live generation."""
+    return add_articles(read_sources(paths, options, byte_progress), root, strict)
+
+
+def _remove_uncommitted_files(directory: Path) -> None:
+    """Delete what a failed commit wrote into the live generation: segment files its TOC does not name and
+    Whoosh's temp folder. Readers never use them, and on a full disk they would keep it full for good."""
+    index = whoosh_index.open_dir(str(directory))
+    clean_files(index.storage, index.indexname, index.latest_generation(), index._segments())
+    shutil.rmtree(directory / f"{index.indexname}.tmp", ignore_errors=True)
+
+
+def _cancel_incremental(directory: Path, writer) -> None:
+    """Cancel a writer on the live generation and delete the segment files it had already created (even when
+    cancelling fails too, as closing files does on a full disk)."""
+    try:
+        writer.cancel()
+    finally:
+        _remove_uncommitted_files(directory)
+
+
+def _commit_incremental(root: Path, pointer: Pointer, writer) -> None:
+    """Commit a writer on the live generation, refresh its manifest, and bump the pointer's revision."""
+    directory = root / pointer.live
+    try:
+        writer.commit()
+    except BaseException:
+        _remove_uncommitted_files(directory)
+        raise
+    write_manifest(directory, whoosh_index.open_dir(str(directory)).latest_generation())
+    fsync_tree(directory)
+    write_pointer(
+        root, Pointer(live=pointer.live, previous=pointer.previous, revision=pointer.revision + 1, updated=now_iso())
+    )
+
+
+def add_articles(
+    items: Iterable[Article | Skip],
+    root: str | Path,
+    strict: bool = False,
+) -> BuildSummary:
+    """Upsert articles by id into the live generation: new ids are indexed, known ids replaced.
+
+    A body identical to a different live document (or an earlier one in this batch) counts as a duplicate and
+    is not added. With `strict`, the first unusable record aborts before anything is written.
+    """
+    root = Path(root)
+    summary = BuildSummary()
+    started = time.perf_counter()
+    with writer_lock(root):
+        pointer = read_live_pointer(root)
+        remove_unreferenced(root, pointer)
+        batch: dict[str, Article] = {}
+        for item in items:
+            if isinstance(item, Skip):
+                record_skip(summary, item, strict)
+                continue
+            batch[item.id] = item  # a later record of the same id in one batch wins
+        index = open_generation(root, pointer, writable=True)
+        if BODY_DIGEST not in index.schema:
+            raise IndexUnavailable(f"{root} was built before bodies' digests were indexed, so `add` cannot look "
+                                   f"for duplicates in it; {rebuild_hint(root)}")
+        writer = _incremental_writer(index)
+        try:
+            with writer.searcher() as searcher:
+                batch_owner: dict[str, str] = {}  # body digest -> id, for this batch's own articles
+                for article in batch.values():
+                    digest = body_digest(article.body)
+                    owner = batch_owner.get(digest) or _live_owner(searcher, digest)
+                    if owner is not None and owner != article.id:
+                        summary.duplicates += 1
+                        continue
+                    batch_owner[digest] = article.id
+                    exists = searcher.document_number(id=article.id) is not None
+                    writer.update_document(**document_fields(article))
+                    if exists:
+                        summary.updated += 1
+                    else:
+                        summary.indexed += 1
+        except BaseException:
+            _cancel_incremental(root / pointer.live, writer)
+            raise
+        _commit_incremental(root, pointer, writer)
+        summary.generation = pointer.live
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _live_owner(searcher, digest: str) -> str | None:
+    """The id of the live document whose body has `digest`: one term lookup, not a read of every body."""
+    docnum = searcher.document_number(**{BODY_DIGEST: digest})
+    return None if docnum is None else searcher.stored_fields(docnum)["id"]
+
+def delete_documents(ids: Iterable[str], root: str | Path) -> BuildSummary:
+    """Delete documents by id from the live generation; unknown ids are listed in `summary.not_found`."""
+    root = Path(root)
+    summary = BuildSummary()
+    with writer_lock(root):
+        pointer = read_live_pointer(root)
+        remove_unreferenced(root, pointer)
+        writer = _incremental_writer(open_generation(root, pointer, writable=True))
+        try:
+            for doc_id in dict.fromkeys(ids):
+                if writer.delete_by_term("id", doc_id):
+                    summary.deleted += 1
+                else:
+                    summary.not_found.append(doc_id)
+        except BaseException:
+            _cancel_incremental(root / pointer.live, writer)
+            raise
+        _commit_incremental(root, pointer, writer)
+        summary.generation = pointer.live
+    return summary
+
+
+__all__ = [
+    "BuildSummary",
+    "IndexNotFound",
+    "StrictModeFailure",
+    "add_articles",
+    "add_documents",
+    "build_index_dir",
+    "delete_documents",
+    "rebuild_from_articles",
+    "rebuild_index",
+]

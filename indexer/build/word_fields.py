@@ -1,0 +1,306 @@
+"""A segment's text fields kept as word-chunk ids until flush, for analyzers that work word by word.
+
+An analyzer qualifies when it maps each word of `WORD_PATTERN` to a term (or to nothing) on its own: the fused
+Arabic analyzer, and tokenize-and-normalize. No word holds a whitespace character, so a text's words are its
+`str.split()` chunks' words in order. Documents' values wait in a batch, and a batch is numbered at once by
+`bulk_chunks.ChunkNumbers` (one int per chunk, no Python per chunk). A chunk not seen before is cut into words
+with the regex and its words are numbered. At flush, each distinct word is analyzed once, numpy expands chunks
+to words and words to terms, and `posting_builder` groups them into postings.
+
+Fields that restate other fields are not split again: a field whose value is other fields joined by a newline
+(`exact` is title and body) has their chunks in turn, and a field whose value is the first n chunks of another
+joined by spaces (`lead` is the body's first `schema.LEAD_WORDS`) has that field's first n chunks. Both are
+checked on every document by comparing values, and a document where they do not hold is split like any other.
+"""
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import accumulate, chain, islice
+from typing import NamedTuple
+
+import numpy as np
+from whoosh.analysis import CompositeAnalyzer
+
+from analyzers.filters import ArabicNormalizeFilter
+from analyzers.fused import FusedArabicAnalyzer, analyze_word, indexed_term
+from analyzers.tokenizer import ArabicTokenizer, chunk_words
+from indexer.codec import FieldPostings
+from indexer.build.chunks import ChunkNumbers
+from indexer.build.group_postings import STOP_RENUMBERED, TOKEN_INDEX, group_postings
+from indexer.storage.schema import LEAD_WORDS, lead_text
+from indexer.storage.spans import span_indices
+
+
+def normalized_word(word: str) -> str:
+    """What `ArabicTokenizer() | ArabicNormalizeFilter()` indexes a word as ("" when it normalizes away)."""
+    return analyze_word(word)[0]
+
+
+class WordAnalysis(NamedTuple):
+    """An analyzer that maps each word of `WORD_PATTERN` to one term on its own, so it can run per distinct word."""
+
+    name: str
+    term: Callable[[str], str]  # word as written -> indexed term, "" when the word is not indexed
+    numbering: str  # how positions count the words it drops (see `posting_builder.kept_positions`)
+
+
+FUSED_ARABIC = WordAnalysis("arabic", indexed_term, STOP_RENUMBERED)
+TOKENIZE_NORMALIZE = WordAnalysis("normalize", normalized_word, TOKEN_INDEX)
+
+
+def word_analysis(analyzer) -> WordAnalysis | None:
+    """The word-wise equivalent of a Whoosh analyzer, or None when it must be run token by token."""
+    if type(analyzer) is FusedArabicAnalyzer:
+        return FUSED_ARABIC
+    if isinstance(analyzer, CompositeAnalyzer) and [type(item) for item in analyzer.items] == [
+        ArabicTokenizer, ArabicNormalizeFilter,
+    ]:
+        return TOKENIZE_NORMALIZE
+    return None
+
+
+class Joined(NamedTuple):
+    """The field's value is `"\\n".join(values of sources)`: its chunks are the sources' chunks in turn."""
+
+    sources: tuple[str, ...]
+
+    def holds(self, value: str, fields: Mapping[str, object]) -> bool:
+        values = [fields.get(source) for source in self.sources]
+        return all(isinstance(item, str) for item in values) and value == "\n".join(values)
+
+
+class Opening(NamedTuple):
+    """The field's value is the first `count` chunks of `source` joined by spaces (`schema.lead_text`)."""
+
+    source: str
+    count: int
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,)
+
+    def holds(self, value: str, fields: Mapping[str, object]) -> bool:
+        source = fields.get(self.source)
+        return isinstance(source, str) and value == lead_text(source, self.count)
+
+
+# How the production schema's derived fields restate others (`schema.document_fields`).
+DERIVED_FIELDS: Mapping[str, Joined | Opening] = {
+    "exact": Joined(("title", "body")),
+    "lead": Opening("body", LEAD_WORDS),
+}
+
+
+class _TermNumbers(dict):
+    """Indexed term -> its number, in first-seen order; "" (a word that is not indexed) is -1."""
+
+    def __init__(self) -> None:
+        super().__init__({"": -1})
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self) - 1
+        return number
+
+
+class _WordIds(dict):
+    """Word as written -> word id, numbered at first sight (a C-level lookup from `map`)."""
+
+    def __missing__(self, word: str) -> int:
+        word_id = self[word] = len(self)
+        return word_id
+
+
+def analysis_term_ids(analysis: WordAnalysis, words: Iterable[str]) -> tuple[np.ndarray, list[bytes]]:
+    """(term id of every word, -1 if not indexed; the terms as UTF-8 in term id order, i.e. sorted).
+
+    Runs at flush over the segment's vocabulary, each word analyzed once and its term numbered at first sight
+    (C-level `map`s, no Python per word but the analysis itself). Only the distinct terms are then sorted, as
+    UTF-8 (Whoosh keeps terms in byte order, and comparing bytes is cheaper than comparing Arabic str), and a
+    numpy gather renumbers the words.
+    """
+    numbers = _TermNumbers()
+    word_numbers = np.fromiter(map(numbers.__getitem__, map(analysis.term, words)), dtype=np.int32)
+    encoded = [term.encode("utf-8") for term in islice(numbers, 1, None)]  # "" comes first
+    order = sorted(range(len(encoded)), key=encoded.__getitem__)
+    rank = np.full(len(encoded) + 1, -1, dtype=np.int32)  # the extra last entry: number -1 stays -1
+    rank[order] = np.arange(len(encoded), dtype=np.int32)
+    return rank[word_numbers], [encoded[number] for number in order]
+
+
+class _WordField:
+    __slots__ = ("analysis", "positional", "scored", "derived_from", "chunks", "doc_ends", "derived", "waiting")
+
+    def __init__(self, analysis: WordAnalysis, positional: bool, scored: bool, derived_from) -> None:
+        self.analysis = analysis
+        self.positional = positional
+        self.scored = scored
+        self.derived_from = derived_from  # a Joined or Opening, or None
+        self.chunks = array("i")  # chunk ids of the documents split for this field, end to end
+        self.doc_ends = array("q")  # per document, where its own chunks end
+        self.derived = array("b")  # per document, 1 when its chunks are taken from its sources instead
+        self.waiting: list[str] = []  # the texts of documents added but not numbered yet ("": no own chunks)
+
+
+# Documents wait until their texts reach this many characters, then are numbered together (~170 news articles).
+BATCH_CHARS = 1 << 18
+
+
+class WordFields:
+    """Every word field of a segment, sharing one table of chunks and one vocabulary of words as written."""
+
+    def __init__(self, fields: Mapping[str, object], positional: Callable[[object], bool]) -> None:
+        """`fields`: name -> Whoosh field object, for fields whose analyzer `word_analysis` accepts;
+        `positional(field)` says whether the field keeps positions."""
+        self._word_ids = _WordIds()  # word as written -> word id
+        self._chunk_numbers = ChunkNumbers(self._learn_chunks)
+        self._waiting_chars = 0
+        self._chunk_words = array("i")  # every chunk's word ids, chunk after chunk
+        self._chunk_ends = array("q", [0])  # chunk c owns _chunk_words[_chunk_ends[c]:_chunk_ends[c + 1]]
+        self._analyses: dict[str, WordAnalysis] = {}
+        self._fields: dict[str, _WordField] = {}
+        for name, field in fields.items():
+            analysis = word_analysis(field.analyzer)
+            self._analyses.setdefault(analysis.name, analysis)
+            derived = DERIVED_FIELDS.get(name)
+            if derived is not None and not all(
+                source in fields and word_analysis(fields[source].analyzer) is not None
+                and not DERIVED_FIELDS.get(source) for source in derived.sources
+            ):
+                derived = None
+            self._fields[name] = _WordField(analysis, positional(field), field.scorable, derived)
+        # sources before the fields derived from them
+        self._order = sorted(self._fields, key=lambda name: (self._fields[name].derived_from is not None, name))
+
+    def analysis_names(self) -> dict[str, str]:
+        return {name: field.analysis.name for name, field in self._fields.items()}
+
+    def derived_fields(self) -> dict[str, Joined | Opening]:
+        return {name: field.derived_from for name, field in self._fields.items() if field.derived_from}
+
+    def add(self, fields: Mapping[str, object]) -> None:
+        """Append one document to every word field (an empty document where the field is absent)."""
+        if self._waiting_chars >= BATCH_CHARS:
+            self._number_waiting()
+        for name in self._order:
+            target = self._fields[name]
+            value = fields.get(name)
+            derived = 0
+            text = ""
+            if value is not None:
+                if not isinstance(value, str):
+                    raise ValueError(f"{value!r} is not a string (field {name!r})")
+                if target.derived_from is not None and target.derived_from.holds(value, fields):
+                    derived = 1
+                else:
+                    text = value
+            target.waiting.append(text)
+            target.derived.append(derived)
+            self._waiting_chars += len(text)
+
+    def _number_waiting(self) -> None:
+        """Number the chunks of every waiting document, all fields in one batch."""
+        targets = [target for target in self._fields.values() if target.waiting]
+        if not targets:
+            return
+        ids, counts = self._chunk_numbers.number([text for target in targets for text in target.waiting])
+        chunk_start = doc_start = 0
+        for target in targets:
+            doc_counts = counts[doc_start:doc_start + len(target.waiting)]
+            field_chunks = int(doc_counts.sum())
+            target.doc_ends.extend((len(target.chunks) + np.cumsum(doc_counts)).tolist())
+            target.chunks.frombytes(ids[chunk_start:chunk_start + field_chunks].tobytes())
+            chunk_start += field_chunks
+            doc_start += len(target.waiting)
+            target.waiting.clear()
+        self._waiting_chars = 0
+
+    def _learn_chunks(self, chunks: list[str]) -> int:
+        """Number chunks not seen before, consecutively from the returned id: cut them into words and number the
+        words (analyzed at flush)."""
+        first = len(self._chunk_ends) - 1
+        words = list(map(chunk_words, chunks))
+        self._chunk_words.extend(map(self._word_ids.__getitem__, chain.from_iterable(words)))
+        self._chunk_ends.extend(islice(accumulate(map(len, words), initial=self._chunk_ends[-1]), 1, None))
+        return first
+
+    def rollback(self, docs: int) -> None:
+        """Forget every document from the `docs`-th on (a document whose `add_document` failed)."""
+        for target in self._fields.values():
+            numbered = len(target.doc_ends)
+            del target.waiting[max(0, docs - numbered):]
+            del target.doc_ends[docs:]
+            del target.derived[docs:]
+            del target.chunks[target.doc_ends[-1] if target.doc_ends else 0:]
+        self._waiting_chars = sum(len(text) for target in self._fields.values() for text in target.waiting)
+
+    # --- flush -------------------------------------------------------------------------------------------
+
+    def names(self) -> list[str]:
+        return list(self._fields)
+
+    def postings(self) -> Iterator[tuple[str, FieldPostings, np.ndarray | None]]:
+        """(name, postings, per-document lengths or None for an unscored field) of every word field, by name,
+        one field at a time (a field's arrays are the flush's peak memory: hold one at a time)."""
+        self._number_waiting()
+        term_ids = {name: analysis_term_ids(analysis, self._word_ids) for name, analysis in self._analyses.items()}
+        chunk_ends = np.frombuffer(self._chunk_ends, dtype=np.int64)
+        chunk_words = np.frombuffer(self._chunk_words, dtype=np.int32)
+        own = {name: self._own_spans(target) for name, target in self._fields.items()}
+        for name in sorted(self._fields):
+            target = self._fields[name]
+            chunks, doc_chunk_counts = self._document_chunks(name, own)
+            # chunks -> words: each chunk's run of word ids, chunk after chunk
+            chunk_lengths = (chunk_ends[1:] - chunk_ends[:-1])[chunks]
+            words = chunk_words[span_indices(chunk_ends[:-1][chunks], chunk_lengths)]
+            word_ends = np.concatenate(([0], np.cumsum(chunk_lengths)))
+            doc_starts = word_ends[np.concatenate(([0], np.cumsum(doc_chunk_counts)))]
+            del chunks, chunk_lengths, word_ends
+            word_terms, term_bytes = term_ids[target.analysis.name]
+            token_terms = word_terms[words]
+            del words
+            numbering = target.analysis.numbering if target.positional else None
+            grouped = group_postings(token_terms, doc_starts, numbering)
+            del token_terms
+            postings = FieldPostings(
+                terms=[term_bytes[term] for term in grouped.term_ids.tolist()],
+                term_starts=grouped.term_starts,
+                docnums=grouped.docnums,
+                freqs=grouped.freqs,
+                weights=None,
+                positions=grouped.positions,
+            )
+            yield name, postings, grouped.lengths if target.scored else None
+
+    @staticmethod
+    def _own_spans(target: _WordField) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(chunk ids the field split itself, each document's first own chunk, its own chunk count)."""
+        ends = np.frombuffer(target.doc_ends, dtype=np.int64)
+        starts = np.concatenate(([0], ends[:-1])).astype(np.int64)
+        return np.frombuffer(target.chunks, dtype=np.int32), starts, ends - starts
+
+    def _document_chunks(self, name: str, own: Mapping) -> tuple[np.ndarray, np.ndarray]:
+        """(every document's chunk ids in turn, each document's chunk count), derived documents included."""
+        target = self._fields[name]
+        chunks, starts, counts = own[name]
+        derived = target.derived_from
+        flags = np.frombuffer(target.derived, dtype=np.int8).astype(bool)
+        if derived is None or not flags.any():
+            return chunks, counts
+        # one (start, length) piece per source per document, into the pool [own, source 1, source 2, ...]
+        pools = [chunks] + [own[source][0] for source in derived.sources]
+        offsets = np.cumsum([0] + [len(pool) for pool in pools[:-1]])
+        piece_starts = np.zeros((len(flags), len(derived.sources)), dtype=np.int64)
+        piece_counts = np.zeros_like(piece_starts)
+        piece_starts[~flags, 0] = starts[~flags]
+        piece_counts[~flags, 0] = counts[~flags]
+        for index, source in enumerate(derived.sources):
+            _, source_starts, source_counts = own[source]
+            if isinstance(derived, Opening):
+                source_counts = np.minimum(source_counts, derived.count)
+            piece_starts[flags, index] = source_starts[flags] + offsets[index + 1]
+            piece_counts[flags, index] = source_counts[flags]
+        pool = np.concatenate(pools)
+        gathered = pool[span_indices(piece_starts.ravel(), piece_counts.ravel())]
+        return gathered, piece_counts.sum(axis=1)
+

@@ -1,0 +1,149 @@
+"""Retrieval quality as a command: load an eval set, index it with the production path, score the rankings.
+
+The metric definitions are the usual binary-relevance ones (trec_eval, Pyserini) and match the Lucene
+anchor in ../shared/tools, so the two engines can be put side by side.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from indexer.ingest.article import Article
+
+DEPTH = 100  # ranks read per query: enough for Recall@100
+
+
+@dataclass(frozen=True, slots=True)
+class EvalQuery:
+    id: str
+    text: str
+    relevant: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class EvalResult:
+    """One analyzer's scores over one eval set; `as_json` gives the keys the issue and Lucene use."""
+
+    analyzer: str
+    docs: int
+    queries: int
+    mrr10: float
+    recall1: float
+    recall10: float
+    recall100: float
+    ndcg10: float
+    index_seconds: float = 0.0
+    search_seconds: float = 0.0
+
+    def as_json(self) -> dict:
+        return {
+            "analyzer": self.analyzer,
+            "docs": self.docs,
+            "queries": self.queries,
+            "mrr@10": round(self.mrr10, 4),
+            "recall@1": round(self.recall1, 4),
+            "recall@10": round(self.recall10, 4),
+            "recall@100": round(self.recall100, 4),
+            "ndcg@10": round(self.ndcg10, 4),
+            "index_seconds": round(self.index_seconds, 2),
+            "search_seconds": round(self.search_seconds, 2),
+        }
+
+
+# --- metrics (pure) --------------------------------------------------------------------------------
+
+
+def reciprocal_rank(ranked: Sequence[str], relevant: frozenset[str], k: int = 10) -> float:
+    for rank, doc_id in enumerate(ranked[:k], start=1):
+        if doc_id in relevant:
+            return 1.0 / rank
+    return 0.0
+
+
+def recall_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
+    return len(relevant.intersection(ranked[:k])) / len(relevant)
+
+
+def ndcg_at(ranked: Sequence[str], relevant: frozenset[str], k: int = 10) -> float:
+    """Binary gains, log2 discount; the ideal ranking puts min(|relevant|, k) relevant docs first."""
+    dcg = sum(1.0 / math.log2(rank + 1) for rank, doc_id in enumerate(ranked[:k], start=1) if doc_id in relevant)
+    ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(relevant), k) + 1))
+    return dcg / ideal
+
+
+def score_rankings(analyzer: str, docs: int, runs: Iterable[tuple[Sequence[str], frozenset[str]]]) -> EvalResult:
+    """Average every metric over (ranked ids, relevant ids) pairs."""
+    totals = [0.0] * 5
+    count = 0
+    for ranked, relevant in runs:
+        count += 1
+        for i, value in enumerate(
+            (
+                reciprocal_rank(ranked, relevant, 10),
+                recall_at(ranked, relevant, 1),
+                recall_at(ranked, relevant, 10),
+                recall_at(ranked, relevant, 100),
+                ndcg_at(ranked, relevant, 10),
+            )
+        ):
+            totals[i] += value
+    mean = [t / count if count else 0.0 for t in totals]
+    return EvalResult(analyzer, docs, count, *mean)
+
+
+# --- inputs ----------------------------------------------------------------------------------------
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """Lines of a .jsonl or .jsonl.gz file as dicts; blank lines are ignored."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def load_docs(path: Path) -> list[Article]:
+    return [
+        Article(id=str(row["id"]), title=row.get("title") or "", body=row.get("text") or "")
+        for row in read_jsonl(path)
+    ]
+
+
+def load_queries(path: Path) -> list[EvalQuery]:
+    """Queries with at least one relevant document; the others cannot be scored and are skipped."""
+    queries = (
+        EvalQuery(str(row["id"]), row.get("text") or "", frozenset(str(r) for r in row.get("relevant") or ()))
+        for row in read_jsonl(path)
+    )
+    return [q for q in queries if q.relevant]
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def evaluate(docs: Sequence[Article], queries: Sequence[EvalQuery], analyzer_name: str) -> EvalResult:
+    """Index `docs` in a temporary directory with the production builder and rank with `search.rank_ids`."""
+    from whoosh import index as whoosh_index
+
+    from indexer.build import build_index_dir
+    from indexer.query.search import rank_ids
+
+    with tempfile.TemporaryDirectory(prefix="arabic-search-eval-") as tmp:
+        started = time.perf_counter()
+        build_index_dir(docs, Path(tmp), analyzer_name)
+        index_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        ix = whoosh_index.open_dir(tmp)
+        with ix.searcher() as searcher:
+            runs = [(rank_ids(searcher, query.text, DEPTH), query.relevant) for query in queries]
+        search_seconds = time.perf_counter() - started
+        ix.close()
+    result = score_rankings(analyzer_name, len(docs), runs)
+    return replace(result, index_seconds=index_seconds, search_seconds=search_seconds)

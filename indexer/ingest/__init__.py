@@ -1,0 +1,1 @@
+"""Reading articles: document sources, cleaning and the article record."""

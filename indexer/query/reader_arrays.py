@@ -1,0 +1,256 @@
+"""A numpy view of one open Whoosh reader: live documents, field-length norms, facet values and postings.
+
+Whoosh stays the index of record; this view only copies what ranking needs into arrays, once per reader,
+so that scoring a query is a few vectorized operations instead of a Python loop over every posting.
+Postings come from `segment_postings` (zero-copy views for array-codec segments); per-term score vectors,
+and postings that had to be walked through another codec, are kept in a bounded LRU cache because word
+frequencies are Zipfian.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+from whoosh.columns import NumericColumn
+from whoosh.util.numeric import byte_to_length
+
+from indexer.query.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, posting_arrays, segment_matcher
+
+POSTINGS_CACHE_ENTRIES = 16_000_000  # postings and score entries held per reader (at most ~130 MB of arrays)
+CACHE_KEYS = 300_000  # terms remembered per reader, views included
+KEYWORD_FIELDS = ("source", "category")
+
+_views: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_views_lock = threading.Lock()
+
+
+def corpus_view(reader) -> "CorpusView":
+    """The view of `reader`, built on first use and dropped with the reader."""
+    with _views_lock:
+        view = _views.get(reader)
+        if view is None:
+            view = _views[reader] = CorpusView(reader)
+        return view
+
+
+class CorpusView:
+    """Everything ranking reads, as arrays indexed by Whoosh document number."""
+
+    def __init__(self, reader):
+        # Weak references only: `_views` keys on the reader, so a strong one here would keep every closed
+        # reader (and its mapped files and caches) alive forever.
+        self.reader = weakref.proxy(reader)
+        self.size = reader.doc_count_all()  # docnums run 0..size-1, deleted ones included
+        self.live = _live_mask(reader, self.size)
+        self._leaves = [(weakref.proxy(leaf), offset, leaf.has_deletions()) for leaf, offset in reader.leaf_readers()]
+        self.doc_count = int(self.live.sum())
+        self._lengths: dict[str, np.ndarray] = {}
+        self._norms: dict[tuple[str, float], np.ndarray] = {}
+        self._keyword_masks: dict[str, dict[str, np.ndarray]] = {}
+        self._published: np.ndarray | None = None
+        self._doc_ids: dict[int, str] = {}
+        self._shared: dict[str, object] = {}
+        self._cache: OrderedDict = OrderedDict()
+        self._cached_postings = 0
+        self._lock = threading.Lock()
+
+    def shared(self, key: str, factory):
+        """A per-reader object built once by `factory` (e.g. the highlighter's memoized analyzer)."""
+        with self._lock:
+            value = self._shared.get(key)
+            if value is None:
+                value = self._shared[key] = factory()
+            return value
+
+    def doc_id(self, docnum: int) -> str:
+        """The stored `id` of a document number (memoized: eval asks for the same top documents often)."""
+        doc_id = self._doc_ids.get(docnum)
+        if doc_id is None:
+            doc_id = self._doc_ids[docnum] = self.reader.stored_fields(docnum)["id"]
+        return doc_id
+
+    # --- lengths ---------------------------------------------------------------------------------
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Per-document token counts of `field` (Whoosh stores them rounded to one byte, as Lucene does)."""
+        lengths = self._lengths.get(field)
+        if lengths is None:
+            lengths = np.zeros(self.size, dtype=np.float32)
+            if field in self.reader.schema and self.reader.schema[field].scorable:
+                for leaf, offset, _ in self._leaves:
+                    lengths[offset:offset + leaf.doc_count_all()] = _leaf_lengths(leaf, field)
+                lengths[~self.live] = 0
+            self._lengths[field] = lengths
+        return lengths
+
+    def average_length(self, field: str) -> float:
+        total = float(self.lengths(field)[self.live].sum())
+        return total / self.doc_count if self.doc_count else 0.0
+
+    def length_norms(self, field: str, b: float) -> np.ndarray:
+        """BM25's length normalization 1 - b + b·len/avglen per document (1.0 where the field is empty)."""
+        key = (field, b)
+        norms = self._norms.get(key)
+        if norms is None:
+            average = self.average_length(field) or 1.0
+            norms = (1.0 - b + b * self.lengths(field) / average).astype(np.float32)
+            norms[norms <= 0] = 1.0
+            self._norms[key] = norms
+        return norms
+
+    # --- postings --------------------------------------------------------------------------------
+
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, term frequencies) of `term` in `field`, live documents only, remembered (LRU).
+
+        Even zero-copy postings are worth remembering: finding a term through Whoosh costs more than the
+        cache lookup. Views of the index's own arrays take no memory, so only copies count against the cap.
+        """
+        key = (field, term)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        value = self._read_postings(field, term)
+        self._remember(key, value)
+        return value
+
+    def shared_term(self, key: tuple, compute) -> tuple[np.ndarray, np.ndarray]:
+        """A per-term array pair derived from postings (e.g. a term's score vector), cached like postings."""
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        value = compute()
+        self._remember(key, value)
+        return value
+
+    def _remember(self, key: tuple, value: tuple[np.ndarray, np.ndarray]) -> None:
+        with self._lock:
+            if key in self._cache:
+                return
+            self._cache[key] = value
+            self._cached_postings += _held_entries(value)
+            while (self._cached_postings > POSTINGS_CACHE_ENTRIES or len(self._cache) > CACHE_KEYS) \
+                    and len(self._cache) > 1:
+                _, old = self._cache.popitem(last=False)
+                self._cached_postings -= _held_entries(old)
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return len(self.postings(field, term)[0])
+
+    def _read_postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The live postings of every segment (views of the index's arrays where no copy is needed)."""
+        if field not in self.reader.schema:
+            return EMPTY_DOCNUMS, EMPTY_WEIGHTS
+        id_parts, tf_parts = [], []
+        for leaf, offset, deletions in self._leaves:
+            matcher = segment_matcher(leaf, field, term)
+            if matcher is None:
+                continue
+            ids, tfs = posting_arrays(matcher)
+            if offset:
+                ids = ids + np.int32(offset)
+            if deletions:
+                keep = self.live[ids]
+                ids, tfs = ids[keep], tfs[keep]
+            id_parts.append(ids)
+            tf_parts.append(tfs)
+        if not id_parts:
+            return EMPTY_DOCNUMS, EMPTY_WEIGHTS
+        if len(id_parts) == 1:
+            return id_parts[0], tf_parts[0]
+        return np.concatenate(id_parts), np.concatenate(tf_parts)
+
+    # --- keyword facets and filters --------------------------------------------------------------
+
+    def keyword_masks(self, field: str) -> dict[str, np.ndarray]:
+        """For a keyword field (source, category): value -> boolean mask of the live documents having it."""
+        masks = self._keyword_masks.get(field)
+        if masks is None:
+            masks = {}
+            if field in self.reader.schema:
+                for raw in self.reader.lexicon(field):
+                    value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                    mask = np.zeros(self.size, dtype=bool)
+                    mask[self.postings(field, value)[0]] = True
+                    masks[value] = mask
+            self._keyword_masks[field] = masks
+        return masks
+
+    def published(self) -> np.ndarray:
+        """Publication time per document as int64 microseconds since 0001-01-01; missing dates are -1."""
+        if self._published is None:
+            values = np.full(self.size, -1, dtype=np.int64)
+            if self.reader.has_column("published"):
+                for leaf, offset, _ in self._leaves:
+                    raw = _leaf_column(leaf, "published", np.dtype(">u8"))
+                    present = raw != np.iinfo(np.uint64).max  # Whoosh's "no value" for a datetime column
+                    values[offset:offset + len(raw)][present] = raw[present].astype(np.int64)
+            self._published = values
+        return self._published
+
+
+def _held_entries(value: tuple[np.ndarray, np.ndarray]) -> int:
+    """Entries a cached pair keeps in memory: none for views of the index's own (memory-mapped) arrays."""
+    return len(value[0]) if any(array.flags.owndata for array in value) else 0
+
+
+def _live_mask(reader, size: int) -> np.ndarray:
+    """True for every document number that is not deleted; only segments with deletions are walked."""
+    live = np.ones(size, dtype=bool)
+    for leaf, offset in reader.leaf_readers():
+        if leaf.has_deletions():
+            count = leaf.doc_count_all()
+            live[offset:offset + count] = False
+            live[np.fromiter(leaf.all_doc_ids(), dtype=np.int64) + offset] = True
+    return live
+
+
+def _leaf_lengths(leaf, field: str) -> np.ndarray:
+    """One segment's token counts of `field`, decoded from the length bytes Whoosh keeps per document.
+
+    W3 (and ArrayCodec, which reuses its per-document storage) keeps one byte per document in a fixed-width
+    column; reading that column in one slice replaces a `doc_field_length` call per document.
+    """
+    count = leaf.doc_count_all()
+    codes = _length_bytes(leaf, field, count)
+    if codes is None:  # another codec: ask document by document
+        return np.array([leaf.doc_field_length(docnum, field, 0) or 0 for docnum in range(count)], dtype=np.float32)
+    return _BYTE_LENGTHS[codes]
+
+
+def _length_bytes(leaf, field: str, count: int) -> np.ndarray | None:
+    perdoc = getattr(leaf, "_perdoc", None)
+    if not isinstance(perdoc, W3PerDocReader):
+        return None
+    column_name = _lenfield(field)
+    if not perdoc.has_column(column_name):
+        return np.zeros(count, dtype=np.uint8)
+    return _fixed_width(perdoc.column_reader(column_name, LENGTHS_COLUMN), np.dtype(np.uint8), count)
+
+
+def _leaf_column(leaf, field: str, dtype: np.dtype) -> np.ndarray:
+    """A fixed-width numeric column of one segment as an array (W3's bytes in one slice where possible)."""
+    count = leaf.doc_count_all()
+    reader = leaf.column_reader(field, translate=False)
+    if isinstance(reader, NumericColumn.Reader):
+        return _fixed_width(reader, dtype, count)
+    return np.fromiter(reader, dtype=dtype.newbyteorder("="), count=count)
+
+
+def _fixed_width(reader, dtype: np.dtype, count: int) -> np.ndarray:
+    """A FixedBytesColumn reader's values: the stored prefix, then its default for the documents after it."""
+    stored = min(reader._count, count)
+    values = np.full(count, np.frombuffer(reader._defaultbytes, dtype=dtype)[0], dtype=dtype)
+    if stored:
+        values[:stored] = np.frombuffer(reader._dbfile.get(reader._basepos, stored * dtype.itemsize), dtype=dtype)
+    return values
+
+
+_BYTE_LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float32)

@@ -1,0 +1,1 @@
+"""Where an index lives: the schema, generation layout and pointer, writer lock, store and stats."""

@@ -1,0 +1,73 @@
+"""The index schema and the mapping from an Article to the fields Whoosh stores and indexes.
+
+Both live here so that indexing, evaluation and search agree on field names by construction.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+
+from analyzers.registry import get_analyzer
+from indexer.ingest.article import Article
+
+
+# The unstemmed companion field of each stemming analyzer: title and body again, normalized only, so that
+# ranking can prefer the word form the user typed over its stem-mates. Analyzers that do not stem are their
+# own companion.
+EXACT_ANALYZER = {"arabic": "normalize", "light10": "normalize"}
+# News is written as an inverted pyramid: the opening words restate the headline. The `lead` field indexes
+# them again so that ranking can weight them, which matters most for articles whose title is missing.
+LEAD_WORDS = 50
+# Indexed (not stored) so that `add` finds a live document with the same body by one term lookup instead of
+# reading every stored body of the index.
+BODY_DIGEST = "body_digest"
+
+
+def build_schema(analyzer_name: str = "arabic") -> Schema:
+    """Return the production schema; `analyzer_name` lets the eval command swap the text analyzer."""
+    analyzer = get_analyzer(analyzer_name)
+    exact_analyzer = get_analyzer(EXACT_ANALYZER.get(analyzer_name, analyzer_name))
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True),
+        body=TEXT(analyzer=analyzer, stored=True),
+        lead=TEXT(analyzer=analyzer, stored=False, phrase=False),
+        exact=TEXT(analyzer=exact_analyzer, stored=False, phrase=False),
+        # whole values, so that "Sky News" or "خليجي 247" stay one facet value
+        source=ID(stored=True),
+        category=ID(stored=True),
+        published=DATETIME(stored=True, sortable=True),
+        url=STORED(),
+        author=STORED(),
+        body_digest=ID(stored=False),
+    )
+
+
+def document_fields(article: Article) -> dict:
+    """Turn an Article into the keyword arguments of `IndexWriter.add_document`."""
+    fields = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "lead": lead_text(article.body),
+        "exact": f"{article.title}\n{article.body}",
+        "source": article.source,
+        "category": article.category,
+        "url": article.url,
+        "author": article.author,
+        BODY_DIGEST: body_digest(article.body),
+    }
+    if article.published is not None:
+        fields["published"] = article.published
+    return fields
+
+
+def body_digest(body: str) -> str:
+    """Identity of an article body for exact-duplicate detection (hex, so it can be an indexed term)."""
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def lead_text(body: str, words: int = LEAD_WORDS) -> str:
+    """The first `words` whitespace-separated words of the body."""
+    return " ".join(body.split(maxsplit=words)[:words])
