@@ -99,7 +99,7 @@ def test_grouped_postings_match_the_fused_analyzer_on_any_word_mix(documents):
 
 
 def test_span_indices_gathers_every_span_in_turn():
-    from indexer.storage.spans import span_indices
+    from indexer.codec.runs import span_indices
 
     assert span_indices([5, 0, 9], [2, 3, 0]).tolist() == [5, 6, 0, 1, 2]
     assert span_indices([], []).tolist() == []

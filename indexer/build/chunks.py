@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from indexer.storage.spans import span_indices
+from indexer.codec.runs import span_indices
 
 # `str.split()` cuts at `str.isspace()` characters; none lies above U+3000 (a test checks every code point).
 _LAST_SPACE = 0x3000

@@ -18,7 +18,7 @@ from whoosh.formats import tokens as analysis_tokens
 
 from indexer.codec import FieldPostings
 from indexer.codec.postings import EXISTENCE, POSITIONS
-from indexer.storage.spans import span_indices
+from indexer.codec.runs import span_indices
 
 
 class _OneValuePerDocument:

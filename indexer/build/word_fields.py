@@ -28,8 +28,8 @@ from analyzers.tokenizer import ArabicTokenizer, chunk_words
 from indexer.codec import FieldPostings
 from indexer.build.chunks import ChunkNumbers
 from indexer.build.group_postings import STOP_RENUMBERED, TOKEN_INDEX, group_postings
-from indexer.storage.schema import LEAD_WORDS, lead_text
-from indexer.storage.spans import span_indices
+from indexer.storage.schema import EXACT_FIELD, LEAD_FIELD, LEAD_WORDS, lead_text
+from indexer.codec.runs import span_indices
 
 
 def normalized_word(word: str) -> str:
@@ -87,8 +87,8 @@ class Opening(NamedTuple):
 
 # How the production schema's derived fields restate others (`schema.document_fields`).
 DERIVED_FIELDS: Mapping[str, Joined | Opening] = {
-    "exact": Joined(("title", "body")),
-    "lead": Opening("body", LEAD_WORDS),
+    EXACT_FIELD: Joined(("title", "body")),
+    LEAD_FIELD: Opening("body", LEAD_WORDS),
 }
 
 

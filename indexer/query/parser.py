@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from indexer.storage.schema import QUERY_FIELDS
+
 # Field names a user may type before ":" and the index field each one searches.
-FIELDS = {"title": "title", "body": "body", "source": "source", "category": "category"}
+FIELDS = {name: name for name in QUERY_FIELDS}
 OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
 # Opening quote -> the closing quotes accepted for it (people mix straight and curly quotes).
 QUOTES = {'"': '"”“', "«": "»\"", "“": "”\"“", "”": "”\"“"}

@@ -22,6 +22,7 @@ from indexer.query.reader_arrays import CorpusView, corpus_view
 from indexer.query.phrase_match import phrase_hits
 from indexer.query.parser import And, Group, Not, Or, Phrase, Prefix, Word, parse_query, positive_leaves
 from indexer.query.segment_postings import EMPTY_DOCNUMS
+from indexer.storage.schema import EXACT_FIELD, PHRASE_FIELDS
 
 K1 = 1.2
 EMPTY_SCORES = np.zeros(0, dtype=np.float32)
@@ -40,10 +41,8 @@ TEXT_FIELDS = {
     "lead": FieldParams(weight=2.0, b=0.5),
     "body": FieldParams(weight=1.0, b=0.75),
 }
-EXACT_FIELD = "exact"
 EXACT_PARAMS = FieldParams(weight=0.3, b=0.75)
 PHRASE_WEIGHT = 0.5  # an exact match of a quoted phrase counts its words' idf again, at this weight
-PHRASE_FIELDS = ("title", "body")  # the fields indexed with positions
 RERANK_DEPTH = 100  # phrase matches reorder this many best candidates; fixed, so pages stay consistent
 MAX_PREFIX_EXPANSIONS = 30  # "word*" matches at most this many indexed words per field
 MAX_QUERY_EXPANSIONS = 120  # and all the prefixes of one query together at most this many

@@ -21,7 +21,6 @@ from indexer.query.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, posting
 
 POSTINGS_CACHE_ENTRIES = 16_000_000  # postings and score entries held per reader (at most ~130 MB of arrays)
 CACHE_KEYS = 300_000  # terms remembered per reader, views included
-KEYWORD_FIELDS = ("source", "category")
 
 _views: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _views_lock = threading.Lock()

@@ -16,10 +16,10 @@ from indexer.query.highlight import WordTerms, highlight_body, highlight_title
 from indexer.query.ranking import Filters, prepare_ranking, rank
 from indexer.query.related import related_docnums
 from indexer.query.request import SearchRequest
+from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS
 from indexer.query.suggest import KNOWN_WORD_DF, suggest
 
 SUGGEST_BELOW = 5  # below this many hits, rare words are also offered a "هل تقصد" correction
-FACET_FIELDS = ("source", "category")
 RELATED_COUNT = 5
 
 
@@ -43,10 +43,10 @@ def search(searcher, request: SearchRequest) -> dict:
             }
         )
     suggestion = None
-    if request.q and "exact" in searcher.schema:
+    if request.q and EXACT_FIELD in searcher.schema:
         # with few hits, rare words are suspects too; with many, only words the index never saw
         known_df = KNOWN_WORD_DF if ranking.total < SUGGEST_BELOW else 1
-        suggestion = suggest(searcher.reader(), searcher.schema["exact"].analyzer, request.q, known_df)
+        suggestion = suggest(searcher.reader(), searcher.schema[EXACT_FIELD].analyzer, request.q, known_df)
     return {
         "query": request.q,
         "total": ranking.total,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 
-from indexer.storage.spans import span_indices
+from indexer.codec.runs import span_indices
 
 EMPTY_DOCNUMS = np.zeros(0, dtype=np.int32)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)

@@ -11,6 +11,7 @@ import re
 from indexer.query.reader_arrays import corpus_view
 from indexer.query.parser import Word, positive_leaves
 from indexer.query.ranking import parsed_query
+from indexer.storage.schema import EXACT_FIELD
 
 ARABIC_LETTERS = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
 LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -19,7 +20,7 @@ MIN_GAIN = 5  # a correction must be this many times more frequent than the type
 MIN_WORD_CHARS = 3  # two-letter words have too many neighbours to correct safely
 MAX_WORDS_EXAMINED = 8  # each rare word costs a few hundred lookups; a long query gets its first words fixed
 MAX_WORD_CHARS = 20  # candidates grow with length; longer "words" are pasted junk, not typos
-FIELD = "exact"
+FIELD = EXACT_FIELD  # unstemmed, so a suggestion is a word form from the corpus
 MAX_REMEMBERED_WORDS = 200_000
 
 

@@ -22,6 +22,12 @@ LEAD_WORDS = 50
 # Indexed (not stored) so that `add` finds a live document with the same body by one term lookup instead of
 # reading every stored body of the index.
 BODY_DIGEST = "body_digest"
+# The schema's facts, told once here; every other module imports them.
+EXACT_FIELD = "exact"  # title and body again, normalized only (EXACT_ANALYZER)
+LEAD_FIELD = "lead"  # the body's first LEAD_WORDS words again
+PHRASE_FIELDS = ("title", "body")  # the text fields indexed with positions
+FACET_FIELDS = ("source", "category")  # whole values: filters and facet counts
+QUERY_FIELDS = ("title", "body", "source", "category")  # what a user may name before ":" in a query
 
 
 def build_schema(analyzer_name: str = "arabic") -> Schema:
@@ -32,8 +38,8 @@ def build_schema(analyzer_name: str = "arabic") -> Schema:
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=analyzer, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
-        lead=TEXT(analyzer=analyzer, stored=False, phrase=False),
-        exact=TEXT(analyzer=exact_analyzer, stored=False, phrase=False),
+        **{LEAD_FIELD: TEXT(analyzer=analyzer, stored=False, phrase=False),
+           EXACT_FIELD: TEXT(analyzer=exact_analyzer, stored=False, phrase=False)},
         # whole values, so that "Sky News" or "خليجي 247" stay one facet value
         source=ID(stored=True),
         category=ID(stored=True),
@@ -50,8 +56,8 @@ def document_fields(article: Article) -> dict:
         "id": article.id,
         "title": article.title,
         "body": article.body,
-        "lead": lead_text(article.body),
-        "exact": f"{article.title}\n{article.body}",
+        LEAD_FIELD: lead_text(article.body),
+        EXACT_FIELD: f"{article.title}\n{article.body}",
         "source": article.source,
         "category": article.category,
         "url": article.url,
