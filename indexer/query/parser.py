@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 
 from indexer.storage.schema import QUERY_FIELDS
 
-# Field names a user may type before ":" and the index field each one searches.
-FIELDS = {name: name for name in QUERY_FIELDS}
 OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
 # Opening quote -> the closing quotes accepted for it (people mix straight and curly quotes).
 QUOTES = {'"': '"”“', "«": "»\"", "“": "”\"“", "”": "”\"“"}
@@ -150,11 +148,11 @@ def _word_tokens(raw: str, next_char: str) -> list[_Token]:
     if raw in OPERATORS:
         return [_Token("op", OPERATORS[raw], {"raw": raw})]
     name, colon, value = raw.partition(":")
-    if colon and name.lower() in FIELDS:
+    if colon and name.lower() in QUERY_FIELDS:
         if value:
-            return [_Token("field", FIELDS[name.lower()]), *_word_tokens(value, next_char)]
+            return [_Token("field", name.lower()), *_word_tokens(value, next_char)]
         if next_char in QUOTES or next_char == "(":
-            return [_Token("field", FIELDS[name.lower()])]
+            return [_Token("field", name.lower())]
     return [_Token("word", raw)]
 
 

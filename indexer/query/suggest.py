@@ -20,7 +20,6 @@ MIN_GAIN = 5  # a correction must be this many times more frequent than the type
 MIN_WORD_CHARS = 3  # two-letter words have too many neighbours to correct safely
 MAX_WORDS_EXAMINED = 8  # each rare word costs a few hundred lookups; a long query gets its first words fixed
 MAX_WORD_CHARS = 20  # candidates grow with length; longer "words" are pasted junk, not typos
-FIELD = EXACT_FIELD  # unstemmed, so a suggestion is a word form from the corpus
 MAX_REMEMBERED_WORDS = 200_000
 
 
@@ -30,7 +29,7 @@ def suggest(reader, analyzer, text: str, known_df: int = KNOWN_WORD_DF) -> str |
     A word found in at least `known_df` documents counts as correctly spelled; search() passes 1 when
     the query already found plenty, so that only words the index has never seen are corrected.
     """
-    if FIELD not in reader.schema:
+    if EXACT_FIELD not in reader.schema:
         return None
     corrections: dict[str, str] = {}
     examined = 0
@@ -57,7 +56,7 @@ def correct_word(reader, term: str, known_df: int = KNOWN_WORD_DF) -> str | None
     if typed_df >= known_df:
         return None
     threshold = max(1, typed_df * MIN_GAIN)
-    scored = ((reader.doc_frequency(FIELD, candidate), candidate) for candidate in edits1(term))
+    scored = ((reader.doc_frequency(EXACT_FIELD, candidate), candidate) for candidate in edits1(term))
     ranked = sorted((-df, candidate) for df, candidate in scored if df >= threshold)
     return ranked[0][1] if ranked else None
 
@@ -72,7 +71,7 @@ def _typed_frequency(reader, term: str) -> int:
     if df is None:
         if len(known) >= MAX_REMEMBERED_WORDS:
             known.clear()
-        df = known[term] = reader.doc_frequency(FIELD, term)
+        df = known[term] = reader.doc_frequency(EXACT_FIELD, term)
     return df
 
 
