@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--index", required=True, help="index root (IndexStore layout) to rebuild")
     args = parser.parse_args(argv)
 
-    from indexer.build import rebuild_index
+    from indexer.build.rebuild import rebuild_index
 
     started = time.perf_counter()
     summary = rebuild_index([args.source], args.index)

@@ -69,7 +69,8 @@ class Workspace:
     def _kept_index(self, root: Path) -> bool:
         if self.config.work_dir is None or not root.exists():
             return False
-        from indexer.storage.store import IndexStore, IndexUnavailable
+        from indexer.storage.store import IndexStore
+        from indexer.errors import IndexUnavailable
 
         try:
             return IndexStore(root).doc_count() > 0

@@ -8,11 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import NotFound
 
-from indexer.query.search import get_document, search
+from indexer.errors import IndexUnavailable
 from indexer.query.request import parse_search_request
-from indexer.storage.store import IndexUnavailable
+from search_app.engine_binding import current_engine
 from search_app.errors import INDEX_UNAVAILABLE_MESSAGE
-from search_app.index_binding import index_store
 from search_app.openapi import openapi_document
 
 api = Blueprint("api", __name__)
@@ -20,15 +19,12 @@ api = Blueprint("api", __name__)
 
 @api.get("/api/search")
 def search_json():
-    search_request = parse_search_request(request.args)
-    with index_store().searcher() as searcher:
-        return jsonify(search(searcher, search_request))
+    return jsonify(current_engine().search(parse_search_request(request.args)))
 
 
 @api.get("/api/documents/<path:doc_id>", merge_slashes=False)  # ids are opaque: never rewrite them
 def document_json(doc_id: str):
-    with index_store().searcher() as searcher:
-        document = get_document(searcher, doc_id)
+    document = current_engine().document(doc_id)
     if document is None:
         raise NotFound(f"no document has id {doc_id!r}")
     return jsonify(document)
@@ -36,18 +32,15 @@ def document_json(doc_id: str):
 
 @api.get("/healthz")
 def health():
-    """200 when a searcher opens on the live generation; 503 (still JSON) when it does not."""
-    store = index_store()
+    """200 when the engine can read its index; 503 (still JSON) when it cannot."""
     try:
-        generation = store.generation
-        with store.searcher() as searcher:
-            documents = searcher.doc_count()
+        index = current_engine().health()
     except IndexUnavailable as error:
         current_app.logger.error("health check: %s", error)
         body = {"status": "unavailable", "index": {"readable": False},
                 "error": {"code": "index_unavailable", "message": INDEX_UNAVAILABLE_MESSAGE}}
         return jsonify(body), 503
-    return jsonify(status="ok", index={"readable": True, "documents": documents, "generation": generation})
+    return jsonify(status="ok", index=index)
 
 
 @api.get("/api/openapi.json")

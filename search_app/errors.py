@@ -6,7 +6,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.query.request import InvalidRequest
-from indexer.storage.store import IndexUnavailable
+from indexer.errors import IndexUnavailable
 
 # Stable machine names for HTTP errors, so clients never parse English messages.
 HTTP_ERROR_CODES = {

@@ -9,7 +9,7 @@ from flask import Flask
 from search_app.api import api
 from search_app.errors import register_error_handlers
 from search_app.html_safe_json import HtmlSafeJSONProvider
-from search_app.index_binding import bind_index_store
+from search_app.engine_binding import bind_engine
 from search_app.page import page
 from search_app.request_limits import enforce_request_limits
 from search_app.security_headers import add_security_headers
@@ -17,7 +17,8 @@ from search_app.security_headers import add_security_headers
 ENV_PREFIX = "ARABIC_SEARCH"
 
 DEFAULT_CONFIG = {
-    "INDEX": None,  # index root; None means resolve_index_root's default (env, then <repo>/index_data/index)
+    "ENGINE": None,  # engine kind (indexer.engine.ENGINES); None means $ARABIC_SEARCH_ENGINE, else whoosh
+    "INDEX": None,  # index location; None means the engine's default (env, then <repo>/index_data/index)
     "MAX_CONTENT_LENGTH": 16 * 1024,  # every route is GET: a body is never needed
     "MAX_QUERY_STRING_BYTES": 8 * 1024,  # same as gunicorn's request-line cap; q alone is capped at 500 chars
     "MAX_HEADER_BYTES": 32 * 1024,
@@ -36,7 +37,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    bind_index_store(app)
+    bind_engine(app)
     app.before_request(enforce_request_limits)
     app.after_request(add_security_headers)
     register_error_handlers(app)

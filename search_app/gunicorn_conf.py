@@ -22,7 +22,7 @@ limit_request_line = 8190
 limit_request_fields = 64
 limit_request_field_size = 8190
 
-# Each worker opens its own IndexStore after the fork: Whoosh file handles are never shared.
+# Each worker opens its own engine after the fork: open index files are never shared between processes.
 preload_app = False
 
 
@@ -33,7 +33,7 @@ def post_worker_init(worker):
     its module, not from `worker.wsgi`, which may be wrapped in middleware.
     """
     try:
-        from search_app.index_binding import open_index_early
+        from search_app.engine_binding import open_index_early
         from search_app.wsgi import app
 
         open_index_early(app)

@@ -1,15 +1,14 @@
 """The HTML page blueprint: one server-rendered, right-to-left search page that works without JavaScript.
 
-It calls the same `parse_search_request` and `search` as the API and only renders their result as HTML.
+It calls the same `parse_search_request` and engine `search` as the API and only renders their result as HTML.
 """
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from indexer.query.search import search
+from indexer.errors import IndexUnavailable
 from indexer.query.request import DEFAULT_PER_PAGE, InvalidRequest, parse_search_request
-from indexer.storage.store import IndexUnavailable
-from search_app.index_binding import index_store
+from search_app.engine_binding import current_engine
 from search_app.page_view import (
     ARABIC_REQUEST_ERRORS,
     FACET_LABELS,
@@ -48,8 +47,7 @@ def search_page():
         return _render(state="landing")
     try:
         search_request = parse_search_request(args)
-        with index_store().searcher() as searcher:
-            result = search(searcher, search_request)
+        result = current_engine().search(search_request)
     except InvalidRequest as error:
         return _render(400, state="error", error=ARABIC_REQUEST_ERRORS.get(error.code, error.message))
     except IndexUnavailable as error:

@@ -8,7 +8,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.ingest.article import Article
-from indexer.build import build_index_dir
+from indexer.build.rebuild import build_index_dir
 from indexer.storage.store import IndexStore
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from indexer.ingest.article import Article
-from indexer.build import rebuild_from_articles
+from indexer.build.rebuild import rebuild_from_articles
 from search_app import create_app
 from test_app_corpus import ARTICLES, BIDI_OVERRIDE, DOCUMENT_COUNT, SCHOOL_IDS, XSS_BODY, XSS_TITLE, build_sample_index
 
@@ -257,12 +257,12 @@ def test_opening_the_index_at_worker_start_never_stops_the_server(index_root, tm
     # gunicorn halts the whole server when a worker fails to boot, so no index problem may escape
     import logging
 
-    from search_app import gunicorn_conf, index_binding
+    from search_app import engine_binding, gunicorn_conf
 
     ready = create_app({"INDEX": str(index_root)})
-    index_binding.open_index_early(ready)  # opens and prepares the live index
+    engine_binding.open_index_early(ready)  # opens and prepares the live index
     assert ready.test_client().get("/api/search", query_string={"q": "مدرسة"}).status_code == 200
-    index_binding.open_index_early(create_app({"INDEX": str(tmp_path / "nothing")}))  # missing: logged only
+    engine_binding.open_index_early(create_app({"INDEX": str(tmp_path / "nothing")}))  # missing: logged only
 
     class Worker:
         log = logging.getLogger("test-worker")
@@ -270,5 +270,5 @@ def test_opening_the_index_at_worker_start_never_stops_the_server(index_root, tm
     def unexpected(app):
         raise OSError("disk went away")
 
-    monkeypatch.setattr(index_binding, "open_index_early", unexpected)
+    monkeypatch.setattr(engine_binding, "open_index_early", unexpected)
     gunicorn_conf.post_worker_init(Worker())

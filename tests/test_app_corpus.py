@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from indexer.ingest.article import Article
-from indexer.build import rebuild_from_articles
+from indexer.build.rebuild import rebuild_from_articles
 from indexer.storage.store import IndexStore
 
 XSS_BODY = '<script>alert(1)</script> المدرسة <img src=x onerror=alert(2)> نهاية'

@@ -81,13 +81,14 @@ def test_post_is_405_with_an_allow_header(client):
 
 
 def test_unexpected_exception_is_a_500_without_traceback(index_root, monkeypatch, caplog):
-    import search_app.api
+    from search_app.engine_binding import EXTENSION_KEY
 
-    def explode(searcher, request):
+    def explode(request):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(search_app.api, "search", explode)
-    response = create_app({"INDEX": str(index_root)}).test_client().get("/api/search?q=x")
+    app = create_app({"INDEX": str(index_root)})
+    monkeypatch.setattr(app.extensions[EXTENSION_KEY], "search", explode)
+    response = app.test_client().get("/api/search?q=x")
     assert_json_error(response, 500, "internal_error")
     text = response.get_data(as_text=True)
     assert "Traceback" not in text and "secret internal detail" not in text

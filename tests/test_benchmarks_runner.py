@@ -59,7 +59,7 @@ def test_an_index_kept_in_the_work_dir_is_reused_instead_of_rebuilt(tmp_path, mo
 
     from benchmarks import runner
     from benchmarks.peer import Peer
-    from indexer.build import rebuild_index
+    from indexer.build.rebuild import rebuild_index
 
     work = tmp_path / "work"
     work.mkdir()

@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import StrictModeFailure, add_documents, rebuild_index
+from indexer.build.rebuild import add_documents, rebuild_index
+from indexer.errors import StrictModeFailure
 from indexer.storage.layout import generation_names, read_pointer
 import indexer.storage.schema
-from indexer.storage.store import IndexStore, IndexUnavailable
-from indexer.storage.writer_lock import WriterBusy, writer_lock
+from indexer.storage.store import IndexStore
+from indexer.errors import IndexUnavailable
+from indexer.storage.writer_lock import writer_lock
+from indexer.errors import WriterBusy
 from index_probe import live_ids
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,13 +91,13 @@ def test_add_finds_a_live_body_by_its_indexed_digest_and_keeps_updates_of_the_sa
 
 
 def test_add_refuses_an_index_built_without_body_digests_and_says_how_to_rebuild(tmp_path, monkeypatch):
-    import indexer.build
+    import indexer.build.rebuild
 
     root = tmp_path / "index"
     with monkeypatch.context() as patch:  # an index as the previous version built it (in process: 2 articles)
-        patch.setattr(indexer.build, "build_schema",
+        patch.setattr(indexer.build.rebuild, "build_schema",
                       lambda name="arabic": _without(indexer.storage.schema.build_schema(name), "body_digest"))
-        patch.setattr(indexer.build, "document_fields",
+        patch.setattr(indexer.build.rebuild, "document_fields",
                       lambda article: _without_key(indexer.storage.schema.document_fields(article), "body_digest"))
         rebuild_index([feed(tmp_path / "old.jsonl", 2, "old")], root, procs=1)
     before = read_pointer(root)
@@ -130,7 +133,7 @@ def test_a_failed_build_removes_its_generation_and_keeps_the_live_one(tmp_path, 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("indexer.build.write_manifest", disk_full)
+    monkeypatch.setattr("indexer.build.rebuild.write_manifest", disk_full)
     with pytest.raises(OSError):
         rebuild_index([feed(tmp_path / "new.jsonl", 2, "new")], root)
     assert read_pointer(root) == before
@@ -141,7 +144,7 @@ def test_a_failed_build_removes_its_generation_and_keeps_the_live_one(tmp_path, 
 KILLED_REBUILD = textwrap.dedent(
     """
     import sys, time
-    from indexer.build import rebuild_from_articles
+    from indexer.build.rebuild import rebuild_from_articles
     from indexer.ingest.article import Article
 
     def articles():
@@ -203,7 +206,7 @@ def test_rebuild_killed_with_sigkill_leaves_live_index_and_next_run_cleans_up(tm
 
 
 def test_parallel_build_holds_the_same_documents_as_a_serial_one(tmp_path, monkeypatch):
-    from indexer.build import build_index_dir
+    from indexer.build.rebuild import build_index_dir
     from indexer.ingest.sources import read_sources
     from whoosh import index
     from whoosh.qparser import QueryParser
@@ -230,8 +233,8 @@ def test_parallel_build_holds_the_same_documents_as_a_serial_one(tmp_path, monke
 
 def test_a_failing_worker_fails_the_build_with_its_traceback(tmp_path):
     from indexer.ingest.article import Article
-    from indexer.build import build_index_dir
-    from indexer.build.workers import WorkerFailed
+    from indexer.build.rebuild import build_index_dir
+    from indexer.errors import WorkerFailed
 
     # "text"; a date that is not a datetime only fails inside the worker, when the field is indexed
     bad = [Article(id="ok", body="نص"), Article(id="bad", body="نص آخر", published="yesterday")]
@@ -240,7 +243,7 @@ def test_a_failing_worker_fails_the_build_with_its_traceback(tmp_path):
 
 
 def test_small_inputs_build_in_one_process_and_large_ones_in_up_to_two():
-    from indexer.build import PARALLEL_MIN_INPUT_BYTES, default_procs
+    from indexer.build.rebuild import PARALLEL_MIN_INPUT_BYTES, default_procs
 
     assert default_procs(PARALLEL_MIN_INPUT_BYTES - 1) == 1
     assert 1 <= default_procs(PARALLEL_MIN_INPUT_BYTES * 10) <= 2

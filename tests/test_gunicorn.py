@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 
 from indexer.ingest.article import Article
-from indexer.build import rebuild_from_articles
+from indexer.build.rebuild import rebuild_from_articles
 from test_app_corpus import ARTICLES, DOCUMENT_COUNT, build_sample_index
 
 REPO = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ import pytest
 
 from click.testing import CliRunner
 
-from indexer.build import rebuild_index
+from indexer.build.rebuild import rebuild_index
 from search_app.cli import cli
 from indexer.query.search import get_document, search
 from indexer.query.request import parse_search_request

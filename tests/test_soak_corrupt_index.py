@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from gunicorn_process import REPO, GunicornProcess, cli_command, cli_env, free_port, get, run_cli
-from indexer.build import rebuild_index
+from indexer.build.rebuild import rebuild_index
 from search_app.cli import cli
 from indexer.storage.layout import read_pointer
 from soak_corpus import write_corpus

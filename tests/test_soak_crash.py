@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import pytest
 
 from gunicorn_process import GunicornProcess, get_json, run_cli, start_cli
-from indexer.build import rebuild_index
+from indexer.build.rebuild import rebuild_index
 from indexer.storage.layout import POINTER_NAME, generation_names, read_pointer
 from soak_corpus import write_corpus
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from gunicorn_process import run_cli
-from indexer.build import rebuild_index
+from indexer.build.rebuild import rebuild_index
 from search_app.cli.index_commands import EXIT_ERROR
 from indexer.storage.layout import generation_names, read_pointer
 from search_app import create_app

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from indexer.build import rebuild_index
+from indexer.build.rebuild import rebuild_index
 from search_app import create_app
 from soak_corpus import common_words, write_corpus
 

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import pytest
 
 from gunicorn_process import GunicornProcess, get, get_json, start_cli
-from indexer.build import rebuild_index
+from indexer.build.rebuild import rebuild_index
 from indexer.storage.layout import POINTER_NAME, read_pointer
 from indexer.storage.store import IndexStore
 from soak_corpus import common_words, write_corpus

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from gunicorn_process import run_cli, start_cli
-from indexer.build import rebuild_index
+from indexer.build.rebuild import rebuild_index
 from search_app.cli.index_commands import EXIT_BUSY
 from indexer.storage.layout import LOCK_NAME, read_pointer
 from soak_corpus import corpus_rows, write_corpus

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest.article import Article
-from indexer.build.summary import Skip
+from indexer.ingest.article import Skip
 from indexer.ingest.sources import (
     ByteProgress,
     FieldMapping,

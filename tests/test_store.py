@@ -7,15 +7,10 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest.article import Article
-from indexer.build import add_articles, build_index_dir, delete_documents, rebuild_from_articles
+from indexer.build.rebuild import add_articles, build_index_dir, delete_documents, rebuild_from_articles
 from indexer.storage.layout import generation_names, read_pointer
-from indexer.storage.store import (
-    ENV_VARIABLE,
-    IndexCorrupt,
-    IndexNotFound,
-    IndexStore,
-    resolve_index_root,
-)
+from indexer.storage.store import ENV_VARIABLE, IndexStore, resolve_index_root
+from indexer.errors import IndexCorrupt, IndexNotFound
 
 # "the minister's visit to Washington" / "the football final" / "oil prices"
 VISIT = Article(id="visit", title="زيارة الوزير", body="أجل وزير الدفاع زيارته إلى واشنطن", source="bbc", category="middleEast")
@@ -46,7 +41,7 @@ def test_build_index_dir_writes_exactly_the_given_articles(tmp_path):
 
 
 def test_build_index_dir_flushes_several_segments_without_losing_documents(tmp_path, monkeypatch):
-    monkeypatch.setattr("indexer.build.DOCS_PER_SEGMENT", 2)
+    monkeypatch.setattr("indexer.build.rebuild.DOCS_PER_SEGMENT", 2)
     articles = [Article(id=f"doc{n}", body=f"نص رقم {n}") for n in range(5)]  # "text number n"
     build_index_dir(articles, tmp_path / "multi")
     from whoosh import index

@@ -4,16 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class Skip:
-    """A record (or whole file) that could not be used, and why; printed as `file:line: reason`."""
-
-    location: str  # "path" or "path:line"
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.reason}"
+from indexer.ingest.article import Skip
 
 
 @dataclass

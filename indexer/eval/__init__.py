@@ -8,12 +8,12 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from indexer.engine import engine_class
 from indexer.ingest.article import Article
 
 DEPTH = 100  # ranks read per query: enough for Recall@100
@@ -128,22 +128,15 @@ def load_queries(path: Path) -> list[EvalQuery]:
 # --- the run ---------------------------------------------------------------------------------------
 
 
-def evaluate(docs: Sequence[Article], queries: Sequence[EvalQuery], analyzer_name: str) -> EvalResult:
-    """Index `docs` in a temporary directory with the production builder and rank with `search.rank_ids`."""
-    from whoosh import index as whoosh_index
-
-    from indexer.build import build_index_dir
-    from indexer.query.search import rank_ids
-
-    with tempfile.TemporaryDirectory(prefix="arabic-search-eval-") as tmp:
-        started = time.perf_counter()
-        build_index_dir(docs, Path(tmp), analyzer_name)
+def evaluate(docs: Sequence[Article], queries: Sequence[EvalQuery], analyzer_name: str,
+             engine_kind: str | None = None) -> EvalResult:
+    """Index `docs` in a scratch index of the engine with the production builder and rank each query with the
+    production ranking (`Engine.rank_ids`)."""
+    started = time.perf_counter()
+    with engine_class(engine_kind).scratch(docs, analyzer_name) as engine:
         index_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        ix = whoosh_index.open_dir(tmp)
-        with ix.searcher() as searcher:
-            runs = [(rank_ids(searcher, query.text, DEPTH), query.relevant) for query in queries]
+        runs = [(engine.rank_ids(query.text, DEPTH), query.relevant) for query in queries]
         search_seconds = time.perf_counter() - started
-        ix.close()
     result = score_rankings(analyzer_name, len(docs), runs)
     return replace(result, index_seconds=index_seconds, search_seconds=search_seconds)

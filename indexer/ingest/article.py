@@ -1,4 +1,4 @@
-"""The one record type that flows from a source file to the index: a cleaned news article."""
+"""What flows from a source file to the index: a cleaned news article, or a Skip saying why a record was not one."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,3 +17,14 @@ class Article:
     published: datetime | None = None
     url: str = ""
     author: str = ""
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A record (or whole file) that could not be used, and why; printed as `file:line: reason`."""
+
+    location: str  # "path" or "path:line"
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}"

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from indexer.ingest.article import Article
-from indexer.build.summary import Skip
+from indexer.ingest.article import Article, Skip
 from indexer.ingest.cleaning import DEFAULT_CLEANER, Cleaner
 
 DEFAULT_MAX_DOC_BYTES = 1_000_000  # a news article is a few kB; a megabyte is a mis-scraped page or a dump

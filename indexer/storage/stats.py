@@ -32,18 +32,3 @@ def collect_stats(store: IndexStore) -> dict:
         "size_bytes": directory_size(store.root / pointer.live),
         "updated": pointer.updated,
     }
-
-
-def stats_lines(stats: dict) -> list[str]:
-    """The `stats` command's human-readable form of `collect_stats`."""
-    oldest, newest = stats["date_range"]
-    lines = [
-        f"index:      {stats['index']} ({stats['generation']})",
-        f"documents:  {stats['documents']}",
-        f"dates:      {oldest or '-'} .. {newest or '-'}",
-        f"size:       {stats['size_bytes'] / 1_048_576:.1f} MiB",
-        f"updated:    {stats['updated']}",
-        "sources:    " + ", ".join(f"{name} {count}" for name, count in stats["sources"].items()),
-        "categories: " + ", ".join(f"{name} {count}" for name, count in stats["categories"].items()),
-    ]
-    return lines

@@ -18,6 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.storage.layout import Pointer, manifest_problems, read_pointer
+from indexer.errors import IndexCorrupt, IndexNotFound, IndexUnavailable
 
 ENV_VARIABLE = "ARABIC_SEARCH_INDEX"
 RETRY_DELAY_SECONDS = 0.05
@@ -38,16 +39,7 @@ def rebuild_hint(root: Path) -> str:
     return f"build it with: arabic-search reindex SOURCE... --index {root}"
 
 
-class IndexUnavailable(RuntimeError):
-    """The index cannot be served; the message names the path and how to rebuild it."""
 
-
-class IndexNotFound(IndexUnavailable):
-    """Nothing has been published under the root yet."""
-
-
-class IndexCorrupt(IndexUnavailable):
-    """Something is published but cannot be opened safely (missing or truncated files, unreadable TOC)."""
 
 
 def read_live_pointer(root: Path) -> Pointer:

@@ -12,10 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.storage.layout import LOCK_NAME
+from indexer.errors import WriterBusy
 
-
-class WriterBusy(RuntimeError):
-    """Another process holds the writer lock of this index root."""
 
 
 @contextmanager

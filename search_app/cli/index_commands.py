@@ -1,6 +1,6 @@
 """CLI commands that change or describe the index: reindex, add, delete, stats.
 
-Each is a thin shell over `indexer.build` / `indexer.storage.stats`: parse options, show progress, print the
+Each is a thin shell over the engine (`indexer.engine`): parse options, show progress, print the
 summary, and map failures to the documented exit codes.
 """
 from __future__ import annotations
@@ -13,15 +13,12 @@ from pathlib import Path
 import click
 
 from analyzers.registry import ANALYZER_NAMES
-from indexer.build import StrictModeFailure, add_documents, delete_documents, rebuild_index
-from indexer.build.workers import WorkerFailed
 from indexer.build.summary import BuildSummary
+from indexer.errors import IndexUnavailable, StrictModeFailure, WorkerFailed, WriterBusy
 from indexer.ingest.cleaning import DEFAULT_CLEANER, read_boilerplate_file
-from indexer.storage.stats import collect_stats, stats_lines
-from search_app.cli.progress_display import ProgressDisplay
 from indexer.ingest.sources import DEFAULT_MAX_DOC_BYTES, ByteProgress, FieldMapping, SourceOptions, total_bytes
-from indexer.storage.store import IndexStore, IndexUnavailable, resolve_index_root
-from indexer.storage.writer_lock import WriterBusy
+from search_app.cli.engine_options import engine_from, engine_options
+from search_app.cli.progress_display import ProgressDisplay
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # I/O failure such as a full disk; the live index is unchanged
@@ -41,12 +38,6 @@ EXIT_CODES_HELP = (
     "     by an earlier version that add cannot check for duplicates"
 )
 
-index_option = click.option(
-    "--index",
-    "index_dir",
-    metavar="DIR",
-    help="Index root (default: $ARABIC_SEARCH_INDEX, else index_data/index).",
-)
 source_arguments = click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 strict_option = click.option(
     "--strict", is_flag=True, help="Fail on the first unusable record instead of skipping it; nothing is changed."
@@ -111,7 +102,7 @@ def _print_summary(summary: BuildSummary) -> None:
 
 @click.command(epilog=EXIT_CODES_HELP)
 @source_arguments
-@index_option
+@engine_options
 @strict_option
 @click.option("--analyzer", type=click.Choice(ANALYZER_NAMES), default="arabic", show_default=True)
 @field_option
@@ -123,21 +114,21 @@ def _print_summary(summary: BuildSummary) -> None:
     default=None,
     help="Worker processes that analyze and write (default: 1 for small inputs, else up to 2).",
 )
-def reindex(sources, index_dir, strict, analyzer, field_mappings, boilerplate_files, max_doc_bytes, procs):
+def reindex(sources, index_dir, engine_kind, strict, analyzer, field_mappings, boilerplate_files, max_doc_bytes,
+            procs):
     """Rebuild the index from SOURCE files/folders (.txt, .jsonl, .jsonl.gz, .csv) and swap it in atomically.
 
     The new index is built beside the live one; readers and a running server switch to it only when it
     is complete. A killed rebuild leaves the live index untouched and is cleaned up by the next run.
     """
-    root = resolve_index_root(index_dir)
+    engine = engine_from(index_dir, engine_kind)
     options = _source_options(field_mappings, boilerplate_files, max_doc_bytes)
     byte_progress = ByteProgress(total_bytes(sources))
     display = ProgressDisplay(byte_progress, interactive=sys.stderr.isatty())
     try:
         summary = _run_writer(
-            lambda: rebuild_index(
-                sources, root, analyzer, options, strict, progress=display, byte_progress=byte_progress, procs=procs
-            )
+            lambda: engine.rebuild(sources, analyzer=analyzer, options=options, strict=strict, progress=display,
+                                   byte_progress=byte_progress, procs=procs)
         )
     finally:
         display.close()
@@ -146,46 +137,61 @@ def reindex(sources, index_dir, strict, analyzer, field_mappings, boilerplate_fi
 
 @click.command(epilog=EXIT_CODES_HELP)
 @source_arguments
-@index_option
+@engine_options
 @strict_option
 @field_option
 @boilerplate_option
 @max_bytes_option
-def add(sources, index_dir, strict, field_mappings, boilerplate_files, max_doc_bytes):
+def add(sources, index_dir, engine_kind, strict, field_mappings, boilerplate_files, max_doc_bytes):
     """Upsert the articles of SOURCE files/folders into the live index by id (new ids added, known ids replaced)."""
-    root = resolve_index_root(index_dir)
+    engine = engine_from(index_dir, engine_kind)
     options = _source_options(field_mappings, boilerplate_files, max_doc_bytes)
-    summary = _run_writer(lambda: add_documents(sources, root, options, strict))
+    summary = _run_writer(lambda: engine.add(sources, options=options, strict=strict))
     _print_summary(summary)
 
 
 @click.command(epilog=EXIT_CODES_HELP)
 @click.argument("ids", nargs=-1, required=True)
-@index_option
-def delete(ids, index_dir):
+@engine_options
+def delete(ids, index_dir, engine_kind):
     """Delete documents by ID from the live index; unknown ids are reported."""
-    root = resolve_index_root(index_dir)
-    summary = _run_writer(lambda: delete_documents(ids, root))
+    engine = engine_from(index_dir, engine_kind)
+    summary = _run_writer(lambda: engine.delete(ids))
     _print_summary(summary)
 
 
 @click.command(epilog=EXIT_CODES_HELP)
-@index_option
+@engine_options
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as one JSON object.")
-def stats(index_dir, as_json):
+def stats(index_dir, engine_kind, as_json):
     """Document count, counts per source and category, date range, size on disk and last update."""
-    store = IndexStore(resolve_index_root(index_dir))
+    engine = engine_from(index_dir, engine_kind)
     try:
-        collected = collect_stats(store)
+        collected = engine.stats()
     except IndexUnavailable as error:
         _fail(str(error), EXIT_NO_INDEX)
     finally:
-        store.close()
+        engine.close()
     if as_json:
         click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
     else:
         for line in stats_lines(collected):
             click.echo(line)
+
+
+def stats_lines(stats: dict) -> list[str]:
+    """The `stats` command's human-readable form of `Engine.stats`."""
+    oldest, newest = stats["date_range"]
+    lines = [
+        f"index:      {stats['index']} ({stats['generation']})",
+        f"documents:  {stats['documents']}",
+        f"dates:      {oldest or '-'} .. {newest or '-'}",
+        f"size:       {stats['size_bytes'] / 1_048_576:.1f} MiB",
+        f"updated:    {stats['updated']}",
+        "sources:    " + ", ".join(f"{name} {count}" for name, count in stats["sources"].items()),
+        "categories: " + ", ".join(f"{name} {count}" for name, count in stats["categories"].items()),
+    ]
+    return lines
 
 
 COMMANDS = [reindex, add, delete, stats]

@@ -1,6 +1,6 @@
 """CLI commands that read the index: search and eval.
 
-Both are thin shells: `search` prints what `indexer.query.search.search` returns, `eval` prints what
+Both are thin shells: `search` prints what the engine's `search` returns, `eval` prints what
 `indexer.eval.evaluate` measures with the production schema, analyzer and ranking.
 """
 from __future__ import annotations
@@ -15,9 +15,10 @@ import click
 
 from analyzers.registry import ANALYZER_NAMES
 from indexer.eval import EvalResult, evaluate, load_docs, load_queries
-from indexer.query.search import search
+from indexer.engine import ENGINE_KINDS
+from indexer.errors import IndexUnavailable
 from indexer.query.request import InvalidRequest, parse_search_request
-from indexer.storage.store import IndexStore, IndexUnavailable, resolve_index_root
+from search_app.cli.engine_options import engine_from, engine_options
 
 EXIT_BAD_QUERY = 2
 EXIT_NO_INDEX = 5
@@ -27,7 +28,7 @@ _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&amp;": "&
 
 @click.command("search")
 @click.argument("query")
-@click.option("--index", "index_dir", metavar="DIR", help="Index root (default: $ARABIC_SEARCH_INDEX, else index_data/index).")
+@engine_options
 @click.option("--page", default="1", show_default=True, help="Result page.")
 @click.option("--per-page", default="10", show_default=True, help="Hits per page (at most 100).")
 @click.option("--source", "sources", multiple=True, help="Only this source; repeatable.")
@@ -36,7 +37,8 @@ _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&amp;": "&
 @click.option("--to", "date_to", metavar="DATE", help="Published on or before this ISO date.")
 @click.option("--sort", default="relevance", show_default=True, type=click.Choice(["relevance", "date"]))
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON response instead of text.")
-def search_command(query, index_dir, page, per_page, sources, categories, date_from, date_to, sort, as_json):
+def search_command(query, index_dir, engine_kind, page, per_page, sources, categories, date_from, date_to, sort,
+                   as_json):
     """Search the index and print the hits in the terminal.
 
     QUERY accepts free words, "phrases", -exclusions, title:/source:/category: fields and AND/OR/NOT.
@@ -49,15 +51,14 @@ def search_command(query, index_dir, page, per_page, sources, categories, date_f
     except InvalidRequest as error:
         click.echo(f"invalid request: {error.message}", err=True)
         sys.exit(EXIT_BAD_QUERY)
-    store = IndexStore(resolve_index_root(index_dir))
+    engine = engine_from(index_dir, engine_kind)
     try:
-        with store.searcher() as searcher:
-            result = search(searcher, request)
+        result = engine.search(request)
     except IndexUnavailable as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_NO_INDEX)
     finally:
-        store.close()
+        engine.close()
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -98,8 +99,10 @@ def _terminal_text(fragment: str) -> str:
               help="Queries, one JSON object per line: {id, text, relevant: [doc ids]} (.jsonl or .jsonl.gz).")
 @click.option("--analyzer", "analyzers", multiple=True, type=click.Choice(ANALYZER_NAMES),
               help="Analyzer to measure; repeatable (default: arabic).")
+@click.option("--engine", "engine_kind", type=click.Choice(ENGINE_KINDS), default=None,
+              help="Engine that builds the scratch index (default: $ARABIC_SEARCH_ENGINE, else whoosh).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per analyzer per line.")
-def eval_command(docs_path, queries_path, analyzers, as_json):
+def eval_command(docs_path, queries_path, analyzers, engine_kind, as_json):
     """Measure retrieval quality: MRR@10, Recall@1/10/100 and nDCG@10 per analyzer.
 
     Each analyzer gets a temporary index built with the production schema and ranking, and every query
@@ -108,7 +111,7 @@ def eval_command(docs_path, queries_path, analyzers, as_json):
     docs = load_docs(docs_path)
     queries = load_queries(queries_path)
     for name in analyzers or ("arabic",):
-        result = evaluate(docs, queries, name)
+        result = evaluate(docs, queries, name, engine_kind)
         if as_json:
             click.echo(json.dumps({k: v for k, v in result.as_json().items() if k in JSON_KEYS}))
         else:

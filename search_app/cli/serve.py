@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from indexer.storage.store import IndexStore, IndexUnavailable, resolve_index_root
+from indexer.engine import ENGINE_VARIABLE
+from indexer.errors import IndexUnavailable
+from search_app.cli.engine_options import engine_from, engine_options
 
 GUNICORN_CONFIG = Path(__file__).resolve().parent.parent / "gunicorn_conf.py"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -25,23 +27,25 @@ def gunicorn_argv(bind: str, workers: int | None) -> list[str]:
 
 @click.command("serve")
 @click.option("--bind", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT", help="Address to listen on.")
-@click.option("--index", "index_option", default=None, metavar="DIR",
-              help="Index root (default: env ARABIC_SEARCH_INDEX, else index_data/index).")
+@engine_options
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="gunicorn worker processes (default: one per CPU core, at least 2).")
-def serve(bind: str, index_option: str | None, workers: int | None) -> None:
+def serve(bind: str, index_dir: str | None, engine_kind: str | None, workers: int | None) -> None:
     """Serve the search page and JSON API with gunicorn (search_app/gunicorn_conf.py).
 
     The index is checked before any worker starts, so a missing or corrupt index is reported once,
     clearly, instead of as a traceback per worker. A later `reindex` is picked up without a restart.
     """
-    root = resolve_index_root(index_option).resolve()  # workers get an absolute path, whatever their cwd
+    engine = engine_from(index_dir, engine_kind)
     try:
-        documents = IndexStore(root).doc_count()
+        documents = engine.health()["documents"]
     except IndexUnavailable as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"serving {documents} documents from {root} on http://{bind}/", err=True)
-    env = {**os.environ, "ARABIC_SEARCH_INDEX": str(root)}
+    finally:
+        engine.close()
+    # workers get the absolute location and the engine's kind, whatever their cwd and environment
+    click.echo(f"serving {documents} documents from {engine.location} on http://{bind}/", err=True)
+    env = {**os.environ, "ARABIC_SEARCH_INDEX": engine.location, ENGINE_VARIABLE: engine.kind}
     env.pop("ARABIC_SEARCH_DEBUG", None)
     argv = gunicorn_argv(bind, workers)
     sys.stdout.flush()

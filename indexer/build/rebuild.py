@@ -15,8 +15,8 @@ from whoosh import index as whoosh_index
 from whoosh.index import clean_files
 
 from indexer.codec import ArrayCodec
-from indexer.ingest.article import Article
-from indexer.build.summary import BuildSummary, Skip
+from indexer.ingest.article import Article, Skip
+from indexer.build.summary import BuildSummary
 from indexer.build.bulk_writer import BulkSegmentWriter
 from indexer.storage.layout import (
     Pointer,
@@ -31,7 +31,8 @@ from indexer.storage.layout import (
 from indexer.storage.schema import BODY_DIGEST, body_digest, build_schema, document_fields
 from indexer.build.workers import build_in_workers
 from indexer.ingest.sources import ByteProgress, SourceOptions, read_sources, total_bytes
-from indexer.storage.store import IndexNotFound, IndexUnavailable, open_generation, read_live_pointer, rebuild_hint
+from indexer.storage.store import open_generation, read_live_pointer, rebuild_hint
+from indexer.errors import IndexUnavailable, StrictModeFailure
 from indexer.storage.writer_lock import writer_lock
 
 # A fresh build flushes a Whoosh segment every this many documents (per worker): it bounds the memory of the
@@ -44,9 +45,6 @@ MAX_DEFAULT_PROCS = 2
 
 ProgressCallback = Callable[[int], None]
 
-
-class StrictModeFailure(RuntimeError):
-    """`--strict` met a record it would have skipped; nothing was published."""
 
 
 def _fresh_writer(index):
@@ -325,9 +323,6 @@ def delete_documents(ids: Iterable[str], root: str | Path) -> BuildSummary:
 
 
 __all__ = [
-    "BuildSummary",
-    "IndexNotFound",
-    "StrictModeFailure",
     "add_articles",
     "add_documents",
     "build_index_dir",
