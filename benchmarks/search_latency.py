@@ -1,6 +1,6 @@
-"""In-process search latency: the production `search()` on a built index, top 10 with highlights.
+"""In-process search latency: the engine's `search` on a built index, top 10 with highlights.
 
-Every query goes through `parse_search_request` and `search` exactly as an API request does, minus HTTP.
+Every query goes through `parse_search_request` and the engine exactly as an API request does, minus HTTP.
 A short untimed warm-up opens the searcher and fills caches; the timed pass is bounded in count and time.
 Wall-clock percentiles are the figures; CPU-time percentiles beside them tell a busy machine from a slow
 search.
@@ -18,11 +18,10 @@ WARMUP_QUERIES = 50
 
 def measure_search(index_root: Path, queries: Sequence[str], per_page: int = 10, budget_seconds: float = 120) -> dict:
     """p50/p95/p99 of `search()` over `queries` (stopping early when the time budget is spent)."""
-    from indexer.query.search import search
+    from indexer.engine import open_engine
     from indexer.query.request import InvalidRequest, parse_search_request
-    from indexer.storage.store import IndexStore
 
-    store = IndexStore(index_root)
+    engine = open_engine(index_root)
     requests, rejected = [], 0
     for text in queries:
         try:
@@ -30,8 +29,7 @@ def measure_search(index_root: Path, queries: Sequence[str], per_page: int = 10,
         except InvalidRequest:
             rejected += 1
     for request in requests[:WARMUP_QUERIES]:
-        with store.searcher() as searcher:
-            search(searcher, request)
+        engine.search(request)
 
     timings: list[float] = []
     cpu_timings: list[float] = []
@@ -41,8 +39,7 @@ def measure_search(index_root: Path, queries: Sequence[str], per_page: int = 10,
         if time.monotonic() > deadline:
             break
         started, cpu_started = time.perf_counter(), time.process_time()
-        with store.searcher() as searcher:
-            result = search(searcher, request)
+        result = engine.search(request)
         timings.append(time.perf_counter() - started)
         cpu_timings.append(time.process_time() - cpu_started)
         hits = result.get("hits") or []

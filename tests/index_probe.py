@@ -9,6 +9,9 @@ from whoosh import index as whoosh_index
 
 from indexer.ingest.article import Article
 from indexer.build.rebuild import build_index_dir
+from indexer.query.parser import parse_query
+from indexer.query.ranking import Ranking, rank
+from indexer.query.reader_arrays import ReaderArrays
 from indexer.storage.store import IndexStore
 
 
@@ -20,6 +23,12 @@ def live_ids(root: Path) -> set[str]:
             return {fields["id"] for fields in searcher.all_stored_fields()}
     finally:
         store.close()
+
+
+
+def rank_text(searcher, text: str, *args, **kwargs) -> Ranking:
+    """`rank` as `search` calls it: over the searcher's fresh ReaderArrays and the parsed `text`."""
+    return rank(ReaderArrays(searcher.reader()), text, parse_query(text), *args, **kwargs)
 
 
 @contextmanager

@@ -4,8 +4,8 @@ from datetime import datetime
 import pytest
 
 from indexer.ingest.article import Article
-from indexer.query.reader_arrays import corpus_view
-from indexer.query.search import get_document, prepare_searcher, search
+from indexer.query.reader_arrays import ReaderArrays
+from indexer.query.search import get_document, open_arrays, search
 from indexer.query.request import parse_search_request
 from index_probe import searcher_over
 
@@ -45,7 +45,7 @@ def searcher(tmp_path_factory):
 
 
 def run(searcher, **args):
-    return search(searcher, parse_search_request(args))
+    return search(searcher, ReaderArrays(searcher.reader()), parse_search_request(args))
 
 
 def ids(result):
@@ -181,7 +181,7 @@ def test_queries_that_are_only_noise_find_nothing_and_do_not_fail(searcher):
 
 
 def test_get_document_returns_stored_fields_and_related(searcher):
-    document = get_document(searcher, "visit")
+    document = get_document(searcher, ReaderArrays(searcher.reader()), "visit")
     assert document["title"] == "وزير الدفاع يؤجل زيارته إلى واشنطن"
     assert document["published"] == "2018-05-02T00:00:00"
     assert document["related"][0]["id"] == "visit2"
@@ -189,17 +189,17 @@ def test_get_document_returns_stored_fields_and_related(searcher):
 
 
 def test_get_document_of_unknown_id_is_none(searcher):
-    assert get_document(searcher, "no-such-id") is None
+    assert get_document(searcher, ReaderArrays(searcher.reader()), "no-such-id") is None
 
 
 def test_a_prepared_searcher_answers_exactly_as_an_unprepared_one(tmp_path, searcher):
     requests = [{"q": "زيارة وزير الدفاع"}, {"q": '"كرة القدم"', "category": "sport"}, {"q": "", "sort": "date"},
                 {"q": "قطر", "source": "bbc"}, {"q": "مبارات"}]
     with searcher_over(ARTICLES, tmp_path) as fresh:
-        prepare_searcher(fresh)
-        view = corpus_view(fresh.reader())
+        view = open_arrays(fresh, warm=True)
         assert {field for field, _ in view._norms} == {"title", "lead", "body", "exact"}
         for args in requests:
-            prepared, plain = run(fresh, **args), run(searcher, **args)
+            prepared = search(fresh, view, parse_search_request(args))
+            plain = run(searcher, **args)
             prepared.pop("took_ms"), plain.pop("took_ms")
             assert prepared == plain

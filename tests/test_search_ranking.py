@@ -6,8 +6,9 @@ from whoosh.filedb.filestore import RamStorage
 
 from indexer.query import ranking
 from indexer.ingest.article import Article
-from indexer.query.ranking import Filters, rank
+from indexer.query.ranking import Filters
 from indexer.storage.schema import build_schema, document_fields
+from index_probe import rank_text
 
 
 def make_index(articles):
@@ -20,7 +21,7 @@ def make_index(articles):
 
 def ids_of(ix, q, **kwargs):
     with ix.searcher() as searcher:
-        result = rank(searcher, q, limit=50, **kwargs)
+        result = rank_text(searcher, q, limit=50, **kwargs)
         return [searcher.stored_fields(d)["id"] for d in result.docnums]
 
 
@@ -30,7 +31,7 @@ def test_single_term_score_is_bm25f_by_hand(monkeypatch):
     ix = make_index([Article("a", body="نفط خام"), Article("b", body="نفط نفط سعر اليوم"),
                      Article("c", body="ذهب فضة")])
     with ix.searcher() as searcher:
-        result = rank(searcher, "نفط", limit=10)
+        result = rank_text(searcher, "نفط", limit=10)
         scores = dict(zip((searcher.stored_fields(d)["id"] for d in result.docnums), result.scores))
     n, df, k1 = 3, 2, ranking.K1
     idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
@@ -62,7 +63,7 @@ def test_the_word_form_typed_outranks_its_stem_mates():
 def test_ties_are_broken_by_index_order_and_pages_do_not_overlap():
     ix = make_index([Article(f"d{i}", body="سوق الأسهم") for i in range(30)])  # "stock market" × 30
     with ix.searcher() as searcher:
-        pages = [rank(searcher, "الأسهم", offset=o, limit=7).docnums for o in range(0, 30, 7)]
+        pages = [rank_text(searcher, "الأسهم", offset=o, limit=7).docnums for o in range(0, 30, 7)]
     flat = [d for page in pages for d in page]
     assert flat == sorted(flat) and len(set(flat)) == 30
 
@@ -77,8 +78,8 @@ def test_deleted_documents_are_never_ranked():
 def test_filters_restrict_without_changing_scores():
     ix = make_index([Article("bbc", body="سوق الأسهم", source="BBC"), Article("cnn", body="سوق الأسهم", source="CNN")])
     with ix.searcher() as searcher:
-        both = rank(searcher, "الأسهم", limit=10)
-        only = rank(searcher, "الأسهم", Filters(sources=("CNN",)), limit=10)
+        both = rank_text(searcher, "الأسهم", limit=10)
+        only = rank_text(searcher, "الأسهم", Filters(sources=("CNN",)), limit=10)
     assert only.total == 1 and only.scores[0] == pytest.approx(both.scores[1])
 
 
@@ -113,4 +114,4 @@ def test_a_question_frame_noun_weighs_less_than_the_topic():
     ix = make_index([Article("frame", body="اسم جديد اسم قديم خبر"), Article("topic", body="عاصمة كبيرة خبر عادي ثالث")])
     assert ids_of(ix, "ما اسم العاصمة؟")[0] == "topic"
     with ix.searcher() as searcher:  # without the question word, "name" counts in full and wins
-        assert searcher.stored_fields(rank(searcher, "اسم العاصمة", limit=1).docnums[0])["id"] == "frame"
+        assert searcher.stored_fields(rank_text(searcher, "اسم العاصمة", limit=1).docnums[0])["id"] == "frame"

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from indexer.build.rebuild import rebuild_index
 from search_app.cli import cli
 from indexer.query.search import get_document, search
+from indexer.query.reader_arrays import ReaderArrays
 from indexer.query.request import parse_search_request
 from indexer.storage.store import IndexStore
 
@@ -36,7 +37,7 @@ def store(tmp_path_factory):
 
 def hits(store, q):
     with store.searcher() as searcher:
-        return search(searcher, parse_search_request({"q": q}))["hits"]
+        return search(searcher, ReaderArrays(searcher.reader()), parse_search_request({"q": q}))["hits"]
 
 
 def seed_hit(store, q):
@@ -84,7 +85,7 @@ def test_footer_boilerplate_is_not_searchable(store):
 def test_seed_document_has_related_articles(store):
     with store.searcher() as searcher:
         doc_id = seed_hit(store, "غالانت")["id"]
-        document = get_document(searcher, doc_id)
+        document = get_document(searcher, ReaderArrays(searcher.reader()), doc_id)
     assert document["id"] == doc_id and "غالانت" in document["body"]
     assert isinstance(document["related"], list)
 

@@ -6,6 +6,7 @@ import pytest
 from analyzers import arabic_analyzer
 from indexer.ingest.article import Article
 from indexer.query.search import search
+from indexer.query.reader_arrays import ReaderArrays
 from indexer.query.request import parse_search_request
 from index_probe import searcher_over
 
@@ -48,7 +49,8 @@ def searcher(tmp_path_factory):
 
 
 def found(searcher, q):
-    return [hit["id"] for hit in search(searcher, parse_search_request({"q": q}))["hits"]]
+    request = parse_search_request({"q": q})
+    return [hit["id"] for hit in search(searcher, ReaderArrays(searcher.reader()), request)["hits"]]
 
 
 def test_the_name_ali_is_searchable_and_finds_only_ali(searcher):

@@ -3,7 +3,9 @@ from whoosh.filedb.filestore import RamStorage
 
 from indexer.ingest.article import Article
 from indexer.storage.schema import build_schema, document_fields
-from indexer.query.suggest import correct_word, edits1, suggest
+from indexer.query.parser import parse_query
+from indexer.query.reader_arrays import ReaderArrays
+from indexer.query.suggest import correct_word, edits1, suggest as suggest_tree
 
 
 def reader_with(bodies):
@@ -12,7 +14,11 @@ def reader_with(bodies):
     with ix.writer() as writer:
         for i, body in enumerate(bodies):
             writer.add_document(**document_fields(Article(id=str(i), body=body)))
-    return ix.reader(), ix.schema["exact"].analyzer
+    return ReaderArrays(ix.reader()), ix.schema["exact"].analyzer
+
+
+def suggest(view, analyzer, text):
+    return suggest_tree(view, analyzer, text, parse_query(text))
 
 
 def test_edits1_covers_the_four_edit_kinds():

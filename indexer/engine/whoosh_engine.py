@@ -18,7 +18,7 @@ from indexer.build.summary import BuildSummary
 from indexer.ingest.article import Article
 from indexer.ingest.sources import ByteProgress, SourceOptions
 from indexer.query.request import SearchRequest
-from indexer.query.search import get_document, prepare_searcher, rank_ids, search
+from indexer.query.search import get_document, open_arrays, rank_ids, search
 from indexer.storage.stats import collect_stats
 from indexer.storage.store import IndexStore, resolve_index_root
 from indexer.storage.writer_lock import writer_lock
@@ -31,7 +31,7 @@ class WhooshEngine:
 
     def __init__(self, location: str | os.PathLike | None = None, *, warm: bool = False) -> None:
         self.root = resolve_index_root(location)
-        self._store = IndexStore(self.root, prepare=prepare_searcher if warm else None)
+        self._store = IndexStore(self.root, prepare=lambda searcher: open_arrays(searcher, warm))
 
     @property
     def location(self) -> str:
@@ -55,16 +55,16 @@ class WhooshEngine:
     # --- reading ---------------------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> dict:
-        with self._store.searcher() as searcher:
-            return search(searcher, request)
+        with self._store.session() as (searcher, arrays):
+            return search(searcher, arrays, request)
 
     def document(self, doc_id: str) -> dict | None:
-        with self._store.searcher() as searcher:
-            return get_document(searcher, doc_id)
+        with self._store.session() as (searcher, arrays):
+            return get_document(searcher, arrays, doc_id)
 
     def rank_ids(self, text: str, depth: int) -> list[str]:
-        with self._store.searcher() as searcher:
-            return rank_ids(searcher, text, depth)
+        with self._store.session() as (_, arrays):
+            return rank_ids(arrays, text, depth)
 
     def stats(self) -> dict:
         return collect_stats(self._store)

@@ -5,7 +5,7 @@ stemmed title, lead and body (one saturation per term across the fields, title a
 plus BM25 over the unstemmed `exact` field so that a word typed as written outranks its stem-mates, and
 a bonus for exact matches of quoted phrases; the noun that frames a question (ما اسم, كم عدد) counts
 less than the topic words. Everything is numpy over postings read from Whoosh (see
-corpus_view), so results do not depend on Whoosh's scorer. Measured and dropped: a term-pair proximity
+reader_arrays), so results do not depend on Whoosh's scorer. Measured and dropped: a term-pair proximity
 bonus (+0.003 MRR@10 on ARCD, -0.005 on ANT headlines, and slow); a bonus for adjacent query-term pairs
 found adjacent in the top 100 (+0.0008 on ARCD for +2 ms a query).
 """
@@ -14,13 +14,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
-from indexer.query.reader_arrays import CorpusView, corpus_view
+from indexer.query.reader_arrays import ReaderArrays
 from indexer.query.phrase_match import phrase_hits
-from indexer.query.parser import And, Group, Not, Or, Phrase, Prefix, Word, parse_query, positive_leaves
+from indexer.query.parser import And, Group, Not, Or, Phrase, Prefix, Word, positive_leaves
 from indexer.query.segment_postings import EMPTY_DOCNUMS
 from indexer.storage.schema import EXACT_FIELD, PHRASE_FIELDS
 
@@ -63,7 +62,7 @@ class Filters:
 
     sources: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
-    published_from: int | None = None  # Whoosh datetime longs (see corpus_view.published)
+    published_from: int | None = None  # Whoosh datetime longs (see ReaderArrays.published)
     published_to: int | None = None
 
 
@@ -79,20 +78,19 @@ class Ranking:
 
 
 @dataclass(slots=True)
-class _Context:
-    searcher: object
-    view: CorpusView
+class _QueryState:
+    """What one query's matching shares: the reader's arrays, the analyzers, and per-query memos and budgets."""
+
+    view: ReaderArrays
     analyzers: dict
     masks: dict = field(default_factory=dict)
     expansions_left: int = 0  # prefix expansions this query may still make
 
 
-def rank(searcher, text: str, filters: Filters = Filters(), sort: str = "relevance",
+def rank(view: ReaderArrays, text: str, tree: Group, filters: Filters = Filters(), sort: str = "relevance",
          offset: int = 0, limit: int = 10) -> Ranking:
-    """Rank the documents of `searcher` for the query `text`; an empty query lists everything, newest first."""
-    view = corpus_view(searcher.reader())
-    ctx = _Context(searcher, view, _field_analyzers(searcher.schema), expansions_left=MAX_QUERY_EXPANSIONS)
-    tree = parsed_query(text)
+    """Rank the documents for the query `text` parsed as `tree`; an empty query lists everything, newest first."""
+    ctx = _QueryState(view, _field_analyzers(view.reader.schema), expansions_left=MAX_QUERY_EXPANSIONS)
     stemmed, exact = _scoring_terms(ctx, tree)
     for term in question_frame_terms(ctx.analyzers["body"], text):
         if stemmed[term] >= 1:
@@ -115,7 +113,7 @@ def rank(searcher, text: str, filters: Filters = Filters(), sort: str = "relevan
     return _window(view, mask, scores, sort, offset, limit, frozenset(stemmed))
 
 
-def prepare_ranking(view: CorpusView) -> None:
+def prepare_ranking(view: ReaderArrays) -> None:
     """Compute the per-reader arrays every query reads (length norms) and load each field's term table."""
     for name, params in (*TEXT_FIELDS.items(), (EXACT_FIELD, EXACT_PARAMS)):
         if name in view.reader.schema:
@@ -123,14 +121,7 @@ def prepare_ranking(view: CorpusView) -> None:
             view.postings(name, "")  # the first lookup in a field loads its term table
 
 
-@lru_cache(maxsize=1024)
-def parsed_query(text: str) -> Group:
-    """`parse_query`, memoized: ranking and the spelling suggestion of one request parse the same text, and
-    the trees are immutable."""
-    return parse_query(text)
-
-
-def score_terms(view: CorpusView, stemmed: Counter, exact: Counter) -> np.ndarray:
+def score_terms(view: ReaderArrays, stemmed: Counter, exact: Counter) -> np.ndarray:
     """Dense scores over all documents: BM25F of the stemmed terms plus weighted BM25 of the exact words.
 
     Each term's contribution does not depend on the rest of the query, so it is computed once per reader
@@ -144,7 +135,7 @@ def score_terms(view: CorpusView, stemmed: Counter, exact: Counter) -> np.ndarra
     return scores
 
 
-def add_exact_scores(view: CorpusView, scores: np.ndarray, exact: Counter) -> None:
+def add_exact_scores(view: ReaderArrays, scores: np.ndarray, exact: Counter) -> None:
     """Add the weighted BM25 of the unstemmed words to `scores` in place."""
     if EXACT_FIELD not in view.reader.schema:
         return
@@ -153,7 +144,7 @@ def add_exact_scores(view: CorpusView, scores: np.ndarray, exact: Counter) -> No
         scores[docnums] += query_count * EXACT_PARAMS.weight * contribution
 
 
-def _bm25f_contribution(view: CorpusView, term: str) -> tuple[np.ndarray, np.ndarray]:
+def _bm25f_contribution(view: ReaderArrays, term: str) -> tuple[np.ndarray, np.ndarray]:
     """(docnums, score) of one stemmed term: pseudo-frequency over the fields, saturated once (BM25F)."""
     postings = [(name, params, *view.postings(name, term)) for name, params in TEXT_FIELDS.items()]
     postings = [entry for entry in postings if len(entry[2])]
@@ -170,7 +161,7 @@ def _bm25f_contribution(view: CorpusView, term: str) -> tuple[np.ndarray, np.nda
     return docnums, _saturate(pseudo_tf[docnums], view.doc_count)
 
 
-def _exact_contribution(view: CorpusView, term: str) -> tuple[np.ndarray, np.ndarray]:
+def _exact_contribution(view: ReaderArrays, term: str) -> tuple[np.ndarray, np.ndarray]:
     ids, tfs = view.postings(EXACT_FIELD, term)
     if not len(ids):
         return EMPTY_DOCNUMS, EMPTY_SCORES
@@ -189,7 +180,7 @@ def _saturate(pseudo_tf: np.ndarray, doc_count: int) -> np.ndarray:
     return (idf * pseudo_tf * (K1 + 1.0) / (K1 + pseudo_tf)).astype(np.float32)
 
 
-def _rerank(ctx: _Context, scores: np.ndarray, mask: np.ndarray, phrases: list[list[str]]) -> None:
+def _rerank(ctx: _QueryState, scores: np.ndarray, mask: np.ndarray, phrases: list[list[str]]) -> None:
     """Raise those of the best RERANK_DEPTH candidates that contain a quoted phrase exactly.
 
     Only additions: a reranked document never drops below one outside the reranked set.
@@ -206,7 +197,7 @@ def _rerank(ctx: _Context, scores: np.ndarray, mask: np.ndarray, phrases: list[l
     scores[candidates] += bonus.astype(np.float32)
 
 
-def _phrase_terms(ctx: _Context, tree: Group) -> list[list[str]]:
+def _phrase_terms(ctx: _QueryState, tree: Group) -> list[list[str]]:
     """The analyzed terms of each optional quoted phrase (of two or more terms) of the query.
 
     Required phrases need no bonus: every document that matches holds them.
@@ -249,7 +240,7 @@ def analyze(analyzer, text: str) -> list[str]:
     return [token.text for token in analyzer(text, mode="query")]
 
 
-def _scoring_terms(ctx: _Context, tree: Group) -> tuple[Counter, Counter]:
+def _scoring_terms(ctx: _QueryState, tree: Group) -> tuple[Counter, Counter]:
     """Stemmed and exact terms of every positive word and phrase of a text field, counted."""
     stemmed, exact = Counter(), Counter()
     for leaf in positive_leaves(tree):
@@ -291,7 +282,7 @@ def _terms_with_stops(analyzer, text: str) -> list[tuple[str, bool]]:
     return [(t.text, t.stopped) for t in analyzer(text, mode="query", removestops=False)]
 
 
-def _is_plain_text(ctx: _Context, tree: Group) -> bool:
+def _is_plain_text(ctx: _QueryState, tree: Group) -> bool:
     """Only free words of at most one term each: then a document matches exactly when it scores."""
     if tree.must or tree.must_not or not tree.should:
         return False
@@ -302,7 +293,7 @@ def _is_plain_text(ctx: _Context, tree: Group) -> bool:
 # --- matching --------------------------------------------------------------------------------------
 
 
-def _group_mask(ctx: _Context, group: Group) -> np.ndarray | None:
+def _group_mask(ctx: _QueryState, group: Group) -> np.ndarray | None:
     """Every required clause, and at least one free word when there are any; None constrains nothing.
 
     Unlike Lucene, free words still count next to a required clause: `source:BBC قطر` means Qatar
@@ -322,7 +313,7 @@ def _group_mask(ctx: _Context, group: Group) -> np.ndarray | None:
     return mask
 
 
-def _node_mask(ctx: _Context, node, loose: bool = False) -> np.ndarray | None:
+def _node_mask(ctx: _QueryState, node, loose: bool = False) -> np.ndarray | None:
     """Documents matching one clause; a `loose` phrase (an optional one) matches any of its words."""
     if isinstance(node, Group):
         return _group_mask(ctx, node)
@@ -347,14 +338,14 @@ def _text_fields(field_name: str | None) -> tuple[str, ...]:
     return tuple(TEXT_FIELDS) if field_name is None else (field_name,)
 
 
-def _postings_mask(view: CorpusView, fields, term: str) -> np.ndarray:
+def _postings_mask(view: ReaderArrays, fields, term: str) -> np.ndarray:
     mask = np.zeros(view.size, dtype=bool)
     for name in fields:
         mask[view.postings(name, term)[0]] = True
     return mask
 
 
-def _term_mask(ctx: _Context, fields: tuple[str, ...], term: str) -> np.ndarray:
+def _term_mask(ctx: _QueryState, fields: tuple[str, ...], term: str) -> np.ndarray:
     """`_postings_mask`, memoized for the query: a pasted text repeats its words."""
     key = (fields, term)
     mask = ctx.masks.get(key)
@@ -363,7 +354,7 @@ def _term_mask(ctx: _Context, fields: tuple[str, ...], term: str) -> np.ndarray:
     return mask
 
 
-def _word_mask(ctx: _Context, word: Word) -> np.ndarray | None:
+def _word_mask(ctx: _QueryState, word: Word) -> np.ndarray | None:
     if word.field in ("source", "category"):
         return _keyword_mask(ctx.view, word.field, (word.text,))
     terms = analyze(ctx.analyzers["body"], word.text)
@@ -373,7 +364,7 @@ def _word_mask(ctx: _Context, word: Word) -> np.ndarray | None:
     return np.logical_and.reduce([_term_mask(ctx, _text_fields(word.field), t) for t in terms])
 
 
-def _keyword_mask(view: CorpusView, field_name: str, values) -> np.ndarray:
+def _keyword_mask(view: ReaderArrays, field_name: str, values) -> np.ndarray:
     """Documents whose keyword equals one of `values`, ignoring case (users type "bbc" for "BBC")."""
     wanted = {v.casefold() for v in values}
     mask = np.zeros(view.size, dtype=bool)
@@ -383,7 +374,7 @@ def _keyword_mask(view: CorpusView, field_name: str, values) -> np.ndarray:
     return mask
 
 
-def _phrase_mask(ctx: _Context, phrase: Phrase) -> np.ndarray | None:
+def _phrase_mask(ctx: _QueryState, phrase: Phrase) -> np.ndarray | None:
     """Documents holding the phrase's terms at consecutive positions, in the title or the body.
 
     Candidates are the documents with all the terms (numpy), and only they have their positions read;
@@ -404,7 +395,7 @@ def _phrase_mask(ctx: _Context, phrase: Phrase) -> np.ndarray | None:
     return mask
 
 
-def _prefix_mask(ctx: _Context, prefix: Prefix) -> np.ndarray | None:
+def _prefix_mask(ctx: _QueryState, prefix: Prefix) -> np.ndarray | None:
     stems = analyze(ctx.analyzers["body"], prefix.text)
     start = stems[0] if stems else prefix.text.lower()
     mask = np.zeros(ctx.view.size, dtype=bool)
@@ -420,7 +411,7 @@ def _prefix_mask(ctx: _Context, prefix: Prefix) -> np.ndarray | None:
 # --- filters ---------------------------------------------------------------------------------------
 
 
-def _filter_mask(view: CorpusView, filters: Filters) -> np.ndarray:
+def _filter_mask(view: ReaderArrays, filters: Filters) -> np.ndarray:
     mask = view.live.copy()
     if filters.sources:
         mask &= _keyword_mask(view, "source", filters.sources)

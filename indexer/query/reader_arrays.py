@@ -1,7 +1,8 @@
-"""A numpy view of one open Whoosh reader: live documents, field-length norms, facet values and postings.
+"""The arrays of one open Whoosh reader: live documents, field-length norms, facet values and postings.
 
-Whoosh stays the index of record; this view only copies what ranking needs into arrays, once per reader,
-so that scoring a query is a few vectorized operations instead of a Python loop over every posting.
+Whoosh stays the index of record; these arrays copy what ranking needs, once per reader, so that scoring a
+query is a few vectorized operations instead of a Python loop over every posting. Whoever opens a reader
+builds its ReaderArrays and hands them down with each request (the engine keeps both together).
 Postings come from `segment_postings` (zero-copy views for array-codec segments); per-term score vectors,
 and postings that had to be walked through another codec, are kept in a bounded LRU cache because word
 frequencies are Zipfian.
@@ -9,7 +10,6 @@ frequencies are Zipfian.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -22,29 +22,14 @@ from indexer.query.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, posting
 POSTINGS_CACHE_ENTRIES = 16_000_000  # postings and score entries held per reader (at most ~130 MB of arrays)
 CACHE_KEYS = 300_000  # terms remembered per reader, views included
 
-_views: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_views_lock = threading.Lock()
-
-
-def corpus_view(reader) -> "CorpusView":
-    """The view of `reader`, built on first use and dropped with the reader."""
-    with _views_lock:
-        view = _views.get(reader)
-        if view is None:
-            view = _views[reader] = CorpusView(reader)
-        return view
-
-
-class CorpusView:
-    """Everything ranking reads, as arrays indexed by Whoosh document number."""
+class ReaderArrays:
+    """Everything ranking reads, as arrays indexed by Whoosh document number; valid while `reader` is open."""
 
     def __init__(self, reader):
-        # Weak references only: `_views` keys on the reader, so a strong one here would keep every closed
-        # reader (and its mapped files and caches) alive forever.
-        self.reader = weakref.proxy(reader)
+        self.reader = reader
         self.size = reader.doc_count_all()  # docnums run 0..size-1, deleted ones included
         self.live = _live_mask(reader, self.size)
-        self._leaves = [(weakref.proxy(leaf), offset, leaf.has_deletions()) for leaf, offset in reader.leaf_readers()]
+        self._leaves = [(leaf, offset, leaf.has_deletions()) for leaf, offset in reader.leaf_readers()]
         self.doc_count = int(self.live.sum())
         self._lengths: dict[str, np.ndarray] = {}
         self._norms: dict[tuple[str, float], np.ndarray] = {}

@@ -11,15 +11,15 @@ from collections import Counter
 
 import numpy as np
 
-from indexer.query.reader_arrays import corpus_view
 from indexer.query.ranking import TEXT_FIELDS, score_terms
+from indexer.query.reader_arrays import ReaderArrays
 
 KEY_TERMS = 20
 MAX_ANALYZED_CHARS = 20_000
 MIN_TERM_CHARS = 2
 
 
-def key_terms(view, analyzer, title: str, body: str, count: int = KEY_TERMS) -> Counter:
+def key_terms(view: ReaderArrays, analyzer, title: str, body: str, count: int = KEY_TERMS) -> Counter:
     """The `count` terms of a document with the highest tf·idf, as query-term counts of 1."""
     text = f"{title}\n{body[:MAX_ANALYZED_CHARS]}"
     tf = Counter(t.text for t in analyzer(text, mode="index") if len(t.text) >= MIN_TERM_CHARS)
@@ -33,9 +33,8 @@ def key_terms(view, analyzer, title: str, body: str, count: int = KEY_TERMS) -> 
     return Counter(best)
 
 
-def related_docnums(searcher, docnum: int, limit: int = 5) -> list[tuple[int, float]]:
+def related_docnums(searcher, view: ReaderArrays, docnum: int, limit: int = 5) -> list[tuple[int, float]]:
     """Up to `limit` (docnum, score) pairs of other documents most like `docnum`, best first."""
-    view = corpus_view(searcher.reader())
     stored = searcher.stored_fields(docnum)
     analyzer = searcher.schema["body"].analyzer
     terms = key_terms(view, analyzer, stored.get("title", ""), stored.get("body", ""))

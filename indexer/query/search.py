@@ -1,7 +1,9 @@
-"""The search core behind the web page, the API and the CLI: request in, JSON-ready dict out (no Flask here).
+"""The search core of the Whoosh engine: request in, JSON-ready dict out (no Flask here).
 
-`search` returns the documented response shape; `get_document` returns one article with related ones;
-`rank_ids` is the same ranking reduced to ids, for the eval command.
+Every function takes the open searcher and its ReaderArrays (`open_arrays`), which the engine keeps together;
+`search` parses the query once and hands the tree and the arrays down to ranking, highlighting and the
+spelling suggestion. `search` returns the documented response shape; `get_document` returns one article
+with related ones; `rank_ids` is the same ranking reduced to ids, for the eval command.
 """
 from __future__ import annotations
 
@@ -11,23 +13,24 @@ from datetime import datetime
 import numpy as np
 from whoosh.util.times import datetime_to_long
 
-from indexer.query.reader_arrays import corpus_view
 from indexer.query.highlight import WordTerms, highlight_body, highlight_title
+from indexer.query.parser import parse_query
 from indexer.query.ranking import Filters, prepare_ranking, rank
+from indexer.query.reader_arrays import ReaderArrays
 from indexer.query.related import related_docnums
 from indexer.query.request import SearchRequest
-from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS
 from indexer.query.suggest import KNOWN_WORD_DF, suggest
+from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS
 
 SUGGEST_BELOW = 5  # below this many hits, rare words are also offered a "هل تقصد" correction
 RELATED_COUNT = 5
 
 
-def search(searcher, request: SearchRequest) -> dict:
+def search(searcher, view: ReaderArrays, request: SearchRequest) -> dict:
     """One page of ranked, highlighted hits with facet counts and an optional spelling suggestion."""
     started = time.perf_counter()
-    ranking = rank(searcher, request.q, _filters(request), request.sort, request.offset, request.per_page)
-    view = corpus_view(searcher.reader())
+    tree = parse_query(request.q)
+    ranking = rank(view, request.q, tree, _filters(request), request.sort, request.offset, request.per_page)
     words = _highlight_words(searcher, view)
     hits = []
     for docnum, score in zip(ranking.docnums, ranking.scores):
@@ -46,7 +49,7 @@ def search(searcher, request: SearchRequest) -> dict:
     if request.q and EXACT_FIELD in searcher.schema:
         # with few hits, rare words are suspects too; with many, only words the index never saw
         known_df = KNOWN_WORD_DF if ranking.total < SUGGEST_BELOW else 1
-        suggestion = suggest(searcher.reader(), searcher.schema[EXACT_FIELD].analyzer, request.q, known_df)
+        suggestion = suggest(view, searcher.schema[EXACT_FIELD].analyzer, request.q, tree, known_df)
     return {
         "query": request.q,
         "total": ranking.total,
@@ -54,26 +57,29 @@ def search(searcher, request: SearchRequest) -> dict:
         "per_page": request.per_page,
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
         "hits": hits,
-        "facets": facet_counts(searcher, ranking.matched),
+        "facets": facet_counts(view, ranking.matched),
         "suggestion": suggestion,
     }
 
 
-def prepare_searcher(searcher) -> None:
-    """Build, for a newly opened searcher, what every query needs: norms, term tables, facets, dates, memos."""
-    view = corpus_view(searcher.reader())
-    prepare_ranking(view)
-    for name in FACET_FIELDS:
-        view.keyword_masks(name)
-    view.published()
-    _highlight_words(searcher, view)
+def open_arrays(searcher, warm: bool = False) -> ReaderArrays:
+    """The ReaderArrays of a newly opened searcher; `warm` builds up front what every query needs (norms, term
+    tables, facets, dates, the highlighter's memo), so that the first request after a reopen is not the slow one."""
+    view = ReaderArrays(searcher.reader())
+    if warm:
+        prepare_ranking(view)
+        for name in FACET_FIELDS:
+            view.keyword_masks(name)
+        view.published()
+        _highlight_words(searcher, view)
+    return view
 
 
 def _highlight_words(searcher, view) -> WordTerms:
     return view.shared("highlight", lambda: WordTerms(searcher.schema["body"].analyzer))
 
 
-def get_document(searcher, doc_id: str) -> dict | None:
+def get_document(searcher, view: ReaderArrays, doc_id: str) -> dict | None:
     """The stored fields of one article plus `related` articles, or None for an unknown id."""
     docnum = searcher.document_number(id=doc_id)
     if docnum is None or searcher.reader().is_deleted(docnum):
@@ -81,22 +87,20 @@ def get_document(searcher, doc_id: str) -> dict | None:
     stored = searcher.stored_fields(docnum)
     related = [
         {**_summary(searcher.stored_fields(other)), "score": round(score, 4)}
-        for other, score in related_docnums(searcher, docnum, RELATED_COUNT)
+        for other, score in related_docnums(searcher, view, docnum, RELATED_COUNT)
     ]
     return {**_summary(stored), "body": stored.get("body", ""), "author": stored.get("author", ""),
             "related": related}
 
 
-def rank_ids(searcher, text: str, depth: int) -> list[str]:
+def rank_ids(view: ReaderArrays, text: str, depth: int) -> list[str]:
     """The ids of the top `depth` documents for `text`, by the production ranking (used by eval)."""
-    ranking = rank(searcher, text, limit=depth)
-    view = corpus_view(searcher.reader())
+    ranking = rank(view, text, parse_query(text), limit=depth)
     return [view.doc_id(docnum) for docnum in ranking.docnums]
 
 
-def facet_counts(searcher, matched: np.ndarray) -> dict[str, dict[str, int]]:
+def facet_counts(view: ReaderArrays, matched: np.ndarray) -> dict[str, dict[str, int]]:
     """Per source and per category, how many matching documents have it (most frequent first)."""
-    view = corpus_view(searcher.reader())
     facets = {}
     for name in FACET_FIELDS:
         counts = {value: int(np.count_nonzero(mask & matched)) for value, mask in view.keyword_masks(name).items()}

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.query.reader_arrays import corpus_view
-from indexer.query.parser import Word, positive_leaves
-from indexer.query.ranking import parsed_query
+from indexer.query.parser import Group, Word, positive_leaves
+from indexer.query.reader_arrays import ReaderArrays
 from indexer.storage.schema import EXACT_FIELD
 
 ARABIC_LETTERS = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
@@ -23,17 +22,17 @@ MAX_WORD_CHARS = 20  # candidates grow with length; longer "words" are pasted ju
 MAX_REMEMBERED_WORDS = 200_000
 
 
-def suggest(reader, analyzer, text: str, known_df: int = KNOWN_WORD_DF) -> str | None:
-    """A corrected query, or None when every word is known or nothing better exists.
+def suggest(view: ReaderArrays, analyzer, text: str, tree: Group, known_df: int = KNOWN_WORD_DF) -> str | None:
+    """A corrected query `text` (parsed as `tree`), or None when every word is known or nothing better exists.
 
     A word found in at least `known_df` documents counts as correctly spelled; search() passes 1 when
     the query already found plenty, so that only words the index has never seen are corrected.
     """
-    if EXACT_FIELD not in reader.schema:
+    if EXACT_FIELD not in view.reader.schema:
         return None
     corrections: dict[str, str] = {}
     examined = 0
-    for leaf in dict.fromkeys(positive_leaves(parsed_query(text))):  # each distinct word once
+    for leaf in dict.fromkeys(positive_leaves(tree)):  # each distinct word once
         if not isinstance(leaf, Word) or leaf.field not in (None, "title", "body"):
             continue
         if examined == MAX_WORDS_EXAMINED:
@@ -42,7 +41,7 @@ def suggest(reader, analyzer, text: str, known_df: int = KNOWN_WORD_DF) -> str |
         tokens = [token.text for token in analyzer(leaf.text, mode="query")]
         if len(tokens) != 1 or not MIN_WORD_CHARS <= len(tokens[0]) <= MAX_WORD_CHARS:
             continue
-        better = correct_word(reader, tokens[0], known_df)
+        better = correct_word(view, tokens[0], known_df)
         if better:
             corrections[leaf.text] = better
     if not corrections:
@@ -50,9 +49,10 @@ def suggest(reader, analyzer, text: str, known_df: int = KNOWN_WORD_DF) -> str |
     return " ".join(corrections.get(part, part) for part in re.split(r"\s+", text.strip()))
 
 
-def correct_word(reader, term: str, known_df: int = KNOWN_WORD_DF) -> str | None:
+def correct_word(view: ReaderArrays, term: str, known_df: int = KNOWN_WORD_DF) -> str | None:
     """The most frequent indexed word one edit away from `term`, if `term` itself is rare."""
-    typed_df = _typed_frequency(reader, term)
+    reader = view.reader
+    typed_df = _typed_frequency(view, term)
     if typed_df >= known_df:
         return None
     threshold = max(1, typed_df * MIN_GAIN)
@@ -61,17 +61,17 @@ def correct_word(reader, term: str, known_df: int = KNOWN_WORD_DF) -> str | None
     return ranked[0][1] if ranked else None
 
 
-def _typed_frequency(reader, term: str) -> int:
+def _typed_frequency(view: ReaderArrays, term: str) -> int:
     """The document frequency of a word a user typed, remembered per reader: query words repeat (Zipf).
 
     Only typed words are remembered, never the hundreds of edit candidates of a rare one.
     """
-    known = corpus_view(reader).shared("suggest:typed_df", dict)
+    known = view.shared("suggest:typed_df", dict)
     df = known.get(term)
     if df is None:
         if len(known) >= MAX_REMEMBERED_WORDS:
             known.clear()
-        df = known[term] = reader.doc_frequency(EXACT_FIELD, term)
+        df = known[term] = view.reader.doc_frequency(EXACT_FIELD, term)
     return df
 
 

@@ -109,9 +109,10 @@ class IndexStore:
     reused until the pointer's (generation, revision) changes. The per-call check is one small file read.
     """
 
-    def __init__(self, root: str | os.PathLike, prepare: Callable[[object], None] | None = None) -> None:
-        """`prepare`, if given, is run on every searcher this store opens, before any caller gets it (the web
-        app builds there what every query needs, so the first request after a reopen is not the slow one)."""
+    def __init__(self, root: str | os.PathLike, prepare: Callable[[object], object] | None = None) -> None:
+        """`prepare`, if given, is run on every searcher this store opens, before any caller gets it; what it
+        returns is that searcher's companion state (the query side's arrays), handed out by `session()` and
+        dropped with the searcher."""
         self.root = Path(root)
         self._prepare = prepare
         self._local = threading.local()
@@ -139,7 +140,12 @@ class IndexStore:
     @contextmanager
     def searcher(self) -> Iterator:
         """Yield this thread's searcher on the live generation, reopened if the index changed since last use."""
-        yield self._current_searcher()
+        yield self._current()[0]
+
+    @contextmanager
+    def session(self) -> Iterator[tuple[object, object]]:
+        """Yield (searcher, the state `prepare` built for it) as `searcher()` would, both of one generation."""
+        yield self._current()
 
     def close(self) -> None:
         """Close every searcher this store opened (all threads); the next `searcher()` reopens."""
@@ -150,7 +156,7 @@ class IndexStore:
             searcher.close()
         self._local = threading.local()
 
-    def _current_searcher(self):
+    def _current(self) -> tuple[object, object]:
         pointer = read_live_pointer(self.root)
         key = (pointer.live, pointer.revision)
         cached = getattr(self._local, "entry", None)
@@ -160,12 +166,12 @@ class IndexStore:
             # Close before reopening: a file truncated under an open (memory-mapped) searcher would crash the
             # process on its next read; reopening checks the manifest and raises IndexCorrupt instead.
             self._local.entry = None
-            cached[1].close()
-        key, searcher = self._open_searcher(pointer)
-        self._local.entry = (key, searcher, file_sizes(self.root / key[0]))
-        return searcher
+            cached[1][0].close()
+        key, session = self._open_session(pointer)
+        self._local.entry = (key, session, file_sizes(self.root / key[0]))
+        return session
 
-    def _open_searcher(self, pointer: Pointer):
+    def _open_session(self, pointer: Pointer):
         try:
             searcher = open_searcher(self.root, pointer)
         except IndexCorrupt:
@@ -174,13 +180,14 @@ class IndexStore:
             time.sleep(RETRY_DELAY_SECONDS)
             pointer = read_live_pointer(self.root)
             searcher = open_searcher(self.root, pointer)
+        state = None
         if self._prepare is not None:
             try:
-                self._prepare(searcher)
+                state = self._prepare(searcher)
             except Exception as error:  # a segment that opens but cannot be read is damaged, not a server bug
                 searcher.close()
                 directory = self.root / pointer.live
                 raise IndexCorrupt(f"cannot read index {directory}: {error!r}; {rebuild_hint(self.root)}") from None
         with self._registry_lock:
             self._open_searchers.add(searcher)
-        return (pointer.live, pointer.revision), searcher
+        return (pointer.live, pointer.revision), (searcher, state)

@@ -1,4 +1,4 @@
-"""The numpy view of a reader: bulk-read live mask, lengths, dates and postings equal Whoosh's own answers,
+"""The arrays of a reader: bulk-read live mask, lengths, dates and postings equal Whoosh's own answers,
 and the array codec's zero-copy path ranks exactly like the matcher walk used for other codecs."""
 from datetime import datetime
 
@@ -10,11 +10,13 @@ from whoosh.writing import SegmentWriter
 
 from indexer.codec import ArrayCodec
 from indexer.ingest.article import Article
-from indexer.query.reader_arrays import CorpusView
+from indexer.query.reader_arrays import ReaderArrays
 from indexer.query.phrase_match import phrase_hits
+from indexer.query.parser import parse_query
 from indexer.query.ranking import Filters, rank
 from indexer.storage.schema import build_schema, document_fields
 from indexer.query.segment_postings import has_arrays, segment_matcher
+from index_probe import rank_text
 
 # market news, each a different length; two segments, one of them with a deletion
 FIRST = [Article(f"a{i}", title="سوق" + " الأسهم" * i, body=" ".join(["ارتفاع", "الأسعار"] * (i + 1)),
@@ -45,7 +47,7 @@ def test_live_mask_lengths_and_dates_match_the_per_document_api(codec):
     ix = two_segment_index(codec)
     with ix.reader() as reader:
         assert len(reader.leaf_readers()) == 2 and reader.has_deletions()
-        view = CorpusView(reader)
+        view = ReaderArrays(reader)
         live = np.zeros(reader.doc_count_all(), dtype=bool)
         live[list(reader.all_doc_ids())] = True
         assert (view.live == live).all() and view.doc_count == reader.doc_count()
@@ -63,7 +65,7 @@ def test_live_mask_lengths_and_dates_match_the_per_document_api(codec):
 def test_postings_skip_deleted_documents_and_carry_frequencies(codec):
     ix = two_segment_index(codec)
     with ix.reader() as reader:
-        view = CorpusView(reader)
+        view = ReaderArrays(reader)
         ids, tfs = view.postings("body", "نفط")
         expected = {d: w for d, w in _whoosh_postings(reader, "body", "نفط") if view.live[d]}
         assert dict(zip(ids.tolist(), tfs.tolist())) == expected
@@ -99,7 +101,7 @@ QUERIES = [
 
 def _ranked(ix, text, **kwargs):
     with ix.searcher() as searcher:
-        result = rank(searcher, text, limit=100, **kwargs)
+        result = rank_text(searcher, text, limit=100, **kwargs)
         return result.total, result.docnums, result.scores, result.matched.tolist()
 
 
@@ -131,16 +133,26 @@ def _holds_phrase(reader, docnum, terms):
     return any(tokens[i:i + len(terms)] == terms for i in range(len(tokens)))
 
 
-def test_a_closed_reader_and_its_view_are_not_kept_alive():
+def test_the_arrays_of_a_reopened_index_are_released_with_its_old_searcher(tmp_path):
+    """The store keeps each searcher's arrays beside it: a publish replaces both, and nothing else holds them."""
     import gc
+    import weakref
 
-    from indexer.query import reader_arrays as views
+    from indexer.build.rebuild import add_articles, rebuild_from_articles
+    from indexer.query.search import open_arrays
+    from indexer.storage.store import IndexStore
 
-    ix = two_segment_index("array")
-    for _ in range(3):
-        searcher = ix.searcher()
-        rank(searcher, '"النفط الخام" أسعار')  # fills the view's caches, phrase positions included
-        searcher.close()
-        del searcher
+    rebuild_from_articles(ARTICLES[:20], tmp_path)
+    store = IndexStore(tmp_path, prepare=open_arrays)
+    with store.session() as (searcher, arrays):
+        query = '"النفط الخام" أسعار'
+        rank(arrays, query, parse_query(query))  # fills the arrays' caches, phrase positions included
+        before, first_count = weakref.ref(arrays), arrays.doc_count
+        assert arrays.reader is searcher.reader()
+    add_articles([Article("fresh", title="الطقس", body="أمطار غزيرة متوقعة غدا")], tmp_path)
+    with store.session() as (searcher, arrays):
+        assert arrays.doc_count == first_count + 1  # the new revision's own arrays
+    del searcher, arrays
     gc.collect()
-    assert not [view for view in views._views.values() if view.size == 21]
+    assert before() is None
+    store.close()
