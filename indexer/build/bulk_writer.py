@@ -1,8 +1,8 @@
 """A Whoosh segment writer for fresh bulk builds: postings kept as arrays and built with numpy at flush.
 
 Stock `SegmentWriter` analyzes every field token by token and sends every posting through a pool and a
-per-posting codec writer. This one keeps each field's postings in compact in-memory forms (`bulk_word_fields`:
-word-chunk ids for the Arabic text fields; `bulk_fields`: one value per document for ids and dates) and at
+per-posting codec writer. This one keeps each field's postings in compact in-memory forms (`word_fields`:
+word-chunk ids for the Arabic text fields; `other_fields`: one value per document for ids and dates) and at
 flush hands each field's `FieldPostings` to the array codec's `write_field` in one call. Stored fields and columns
 go through the codec's per-document writer as with the stock writer, and field lengths are written at flush.
 The segment equals what `SegmentWriter(ix, codec=ArrayCodec())` writes, term for term (a test checks it).
@@ -18,21 +18,19 @@ import heapq
 from array import array
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.columns import CompressedBytesColumn, NumericColumn
 from whoosh.fields import UnknownFieldError
-from whoosh.writing import SegmentWriter
 
 from indexer.codec import ArrayCodec
 from indexer.codec.field_writer import POSTING_KINDS, posting_kind
 from indexer.codec.postings import EXISTENCE, POSITIONS, length_codes
 from indexer.build.other_fields import other_field
 from indexer.build.word_fields import WordFields, word_analysis
+from indexer.whoosh_private import HookedSegmentWriter, set_stored_fields_compression, write_length_codes
 
 STORED_ZLIB_LEVEL = 0  # see the module docstring
 
 
-class BulkSegmentWriter(SegmentWriter):
+class BulkSegmentWriter(HookedSegmentWriter):
     """`SegmentWriter` for a writer that only adds documents (a full rebuild), always with `ArrayCodec`.
 
     No deletes, merges, `add_reader`, spelling, term vectors or per-document boosts; commit with `merge=False`.
@@ -41,7 +39,7 @@ class BulkSegmentWriter(SegmentWriter):
     def __init__(self, index, **kwargs) -> None:
         kwargs["codec"] = ArrayCodec()
         super().__init__(index, **kwargs)
-        _stored_fields_writer(self.perdocwriter)._level = STORED_ZLIB_LEVEL
+        set_stored_fields_compression(self.perdocwriter, STORED_ZLIB_LEVEL)
         schema = self.schema
         self._field_objects = dict(schema.items())
         self._stored = {name for name, field in self._field_objects.items() if field.stored}
@@ -63,7 +61,7 @@ class BulkSegmentWriter(SegmentWriter):
         self._words = WordFields(word_fields, lambda field: POSTING_KINDS[type(field.format)] == POSITIONS)
 
     def add_document(self, **fields) -> None:
-        self._check_state()
+        self.check_open()
         if not self._field_objects.keys() >= fields.keys():  # (a schema's field names never start with "_")
             if any(name.startswith("_") for name in fields):
                 raise ValueError("BulkSegmentWriter does not support per-document boosts or custom stored values")
@@ -94,7 +92,7 @@ class BulkSegmentWriter(SegmentWriter):
         for name, column, value in columns:
             perdocwriter.add_column_value(name, column, value)
         perdocwriter.finish_doc()
-        self._added = True
+        self.mark_changed()
         self.docnum += 1
 
     def _rollback(self, docnum: int) -> None:
@@ -106,7 +104,7 @@ class BulkSegmentWriter(SegmentWriter):
         for lengths in self._lengths.values():
             del lengths[docs:]
 
-    def _flush_segment(self) -> None:
+    def write_segment_files(self) -> None:
         others = (
             (name, postings.postings(), self._lengths.get(name)) for name, postings in sorted(self._others.items())
         )
@@ -121,29 +119,13 @@ class BulkSegmentWriter(SegmentWriter):
         self.fieldwriter.close()
 
 
-def _stored_fields_writer(perdocwriter) -> CompressedBytesColumn.Writer:
-    """The zlib writer under W3's pickled stored-fields column (`_stored`)."""
-    writer = perdocwriter._get_column("_stored")._child
-    if not isinstance(writer, CompressedBytesColumn.Writer):
-        raise TypeError(f"unexpected stored-fields column writer {writer!r}")
-    return writer
-
-
 def _write_lengths(perdocwriter, fieldname: str, lengths: np.ndarray) -> None:
     """Every document's length of one field, as `W3PerDocWriter.add_field` records it one document at a time:
     a one-byte code in the field's length column (zero lengths left out) and the field's total."""
     total = int(lengths.sum())
     if not total:
         return
-    perdocwriter._fieldlengths[fieldname] += total
-    column = _lenfield(fieldname)
-    if not perdocwriter._has_column(column):
-        perdocwriter._create_column(column, LENGTHS_COLUMN)
-    writer = perdocwriter._get_column(column)
-    if not isinstance(writer, NumericColumn.Writer) or writer._count or writer._fixedlen != 1:
-        raise TypeError(f"unexpected length column writer {writer!r}")
     # the bytes `writer.add(docnum, code)` per document would write: each code, a zero (the default) where a
     # document has none, up to the last document with a length (`finish` fills the rest)
     last = int(np.flatnonzero(lengths)[-1])
-    writer._dbfile.write(length_codes(lengths[:last + 1]).tobytes())
-    writer._count = last + 1
+    write_length_codes(perdocwriter, fieldname, length_codes(lengths[:last + 1]).tobytes(), total)

@@ -1,4 +1,4 @@
-"""The in-memory postings of a segment's fields that are not word fields (`bulk_word_fields`), until flush.
+"""The in-memory postings of a segment's fields that are not word fields (`word_fields`), until flush.
 
 `BulkSegmentWriter` hands each document's values to these and, at flush, asks each for its `FieldPostings`.
 Each kind does per document only what cannot wait, and leaves sorting and grouping to numpy:

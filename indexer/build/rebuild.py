@@ -1,7 +1,7 @@
 """Building and changing the index: full rebuilds into a new generation, incremental upserts and deletes.
 
 Every function here that touches an index root takes the writer lock, cleans up what a killed writer left
-behind, and publishes its change by rewriting the CURRENT pointer atomically (see `index_layout`).
+behind, and publishes its change by rewriting the CURRENT pointer atomically (see `storage.layout`).
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from indexer.ingest.sources import ByteProgress, SourceOptions, read_sources, to
 from indexer.storage.store import open_generation, read_live_pointer, rebuild_hint
 from indexer.errors import IndexUnavailable, StrictModeFailure
 from indexer.storage.writer_lock import writer_lock
+from indexer.whoosh_private import live_segments
 
 # A fresh build flushes a Whoosh segment every this many documents (per worker): it bounds the memory of the
 # in-memory postings (~400 MB per worker at flush for 15k ANT articles) while keeping the segment count, and so
@@ -215,7 +216,7 @@ def _remove_uncommitted_files(directory: Path) -> None:
     """Delete what a failed commit wrote into the live generation: segment files its TOC does not name and
     Whoosh's temp folder. Readers never use them, and on a full disk they would keep it full for good."""
     index = whoosh_index.open_dir(str(directory))
-    clean_files(index.storage, index.indexname, index.latest_generation(), index._segments())
+    clean_files(index.storage, index.indexname, index.latest_generation(), live_segments(index))
     shutil.rmtree(directory / f"{index.indexname}.tmp", ignore_errors=True)
 
 

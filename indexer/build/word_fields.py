@@ -5,7 +5,7 @@ Arabic analyzer, and tokenize-and-normalize. No word holds a whitespace characte
 `str.split()` chunks' words in order. Documents' values wait in a batch, and a batch is numbered at once by
 `bulk_chunks.ChunkNumbers` (one int per chunk, no Python per chunk). A chunk not seen before is cut into words
 with the regex and its words are numbered. At flush, each distinct word is analyzed once, numpy expands chunks
-to words and words to terms, and `posting_builder` groups them into postings.
+to words and words to terms, and `group_postings` groups them into postings.
 
 Fields that restate other fields are not split again: a field whose value is other fields joined by a newline
 (`exact` is title and body) has their chunks in turn, and a field whose value is the first n chunks of another
@@ -42,7 +42,7 @@ class WordAnalysis(NamedTuple):
 
     name: str
     term: Callable[[str], str]  # word as written -> indexed term, "" when the word is not indexed
-    numbering: str  # how positions count the words it drops (see `posting_builder.kept_positions`)
+    numbering: str  # how positions count the words it drops (see `group_postings.kept_positions`)
 
 
 FUSED_ARABIC = WordAnalysis("arabic", indexed_term, STOP_RENUMBERED)

@@ -40,7 +40,7 @@ def _finish_segment(writer: BulkSegmentWriter):
     """Close out the writer's segment. Its temporary storage (`MAIN.tmp`) is shared by every worker's
     writers, so it is left for the parent to remove once all workers are done.
     """
-    segment = writer._finalize_segment()
+    segment = writer.finalize_segment()
     writer.is_closed = True
     return segment
 

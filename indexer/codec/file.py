@@ -13,6 +13,8 @@ import struct
 
 import numpy as np
 
+from indexer.whoosh_private import storage_buffer
+
 MAGIC = b"WhArr\x00v1"
 ALIGNMENT = 8
 _TRAILER = struct.Struct("<QQ8s")
@@ -87,7 +89,7 @@ class ArrayFile:
 def open_array_file(storage, filename: str) -> ArrayFile:
     """Open `filename` from a Whoosh storage without copying it when the storage allows."""
     dbfile = storage.open_file(filename)
-    buffer = getattr(dbfile, "_buf", None)  # BufferFile: RamStorage, or a compound file's mmap slice
+    buffer = storage_buffer(dbfile)
     if buffer is not None:
         dbfile.close()  # closes its private BytesIO copy; the storage's buffer stays
         return ArrayFile(buffer)

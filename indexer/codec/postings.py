@@ -10,12 +10,12 @@ from itertools import islice
 from typing import NamedTuple
 
 import numpy as np
-from whoosh.util.numeric import _length_byte_cache
+from whoosh.util.numeric import byte_to_length
 
 # Postings per block, as W3's default `blocklimit`: block maxima then bound the same postings as on W3.
 BLOCK_SIZE = 128
 # byte code -> field length, Whoosh's `byte_to_length` table; `length_to_byte` is a left bisection into it.
-CODE_LENGTHS = np.asarray(_length_byte_cache, dtype=np.int64)
+CODE_LENGTHS = np.asarray([byte_to_length(code) for code in range(256)], dtype=np.int64)
 # Posting kinds by what the format keeps per posting.
 EXISTENCE, FREQUENCY, POSITIONS = "existence", "frequency", "positions"
 

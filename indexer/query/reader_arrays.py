@@ -13,11 +13,11 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.columns import NumericColumn
 from whoosh.util.numeric import byte_to_length
 
 from indexer.query.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, posting_arrays, segment_matcher
+from indexer.whoosh_private import fixed_width_values, length_codes_column, w3_per_document_reader
 
 POSTINGS_CACHE_ENTRIES = 16_000_000  # postings and score entries held per reader (at most ~130 MB of arrays)
 CACHE_KEYS = 300_000  # terms remembered per reader, views included
@@ -210,13 +210,13 @@ def _leaf_lengths(leaf, field: str) -> np.ndarray:
 
 
 def _length_bytes(leaf, field: str, count: int) -> np.ndarray | None:
-    perdoc = getattr(leaf, "_perdoc", None)
-    if not isinstance(perdoc, W3PerDocReader):
+    perdoc = w3_per_document_reader(leaf)
+    if perdoc is None:
         return None
-    column_name = _lenfield(field)
-    if not perdoc.has_column(column_name):
+    column = length_codes_column(perdoc, field)
+    if column is None:
         return np.zeros(count, dtype=np.uint8)
-    return _fixed_width(perdoc.column_reader(column_name, LENGTHS_COLUMN), np.dtype(np.uint8), count)
+    return fixed_width_values(column, np.dtype(np.uint8), count)
 
 
 def _leaf_column(leaf, field: str, dtype: np.dtype) -> np.ndarray:
@@ -224,17 +224,8 @@ def _leaf_column(leaf, field: str, dtype: np.dtype) -> np.ndarray:
     count = leaf.doc_count_all()
     reader = leaf.column_reader(field, translate=False)
     if isinstance(reader, NumericColumn.Reader):
-        return _fixed_width(reader, dtype, count)
+        return fixed_width_values(reader, dtype, count)
     return np.fromiter(reader, dtype=dtype.newbyteorder("="), count=count)
-
-
-def _fixed_width(reader, dtype: np.dtype, count: int) -> np.ndarray:
-    """A FixedBytesColumn reader's values: the stored prefix, then its default for the documents after it."""
-    stored = min(reader._count, count)
-    values = np.full(count, np.frombuffer(reader._defaultbytes, dtype=dtype)[0], dtype=dtype)
-    if stored:
-        values[:stored] = np.frombuffer(reader._dbfile.get(reader._basepos, stored * dtype.itemsize), dtype=dtype)
-    return values
 
 
 _BYTE_LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float32)
