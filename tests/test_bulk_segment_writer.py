@@ -14,7 +14,7 @@ from whoosh.writing import SegmentWriter
 from indexer.codec import ArrayCodec
 from indexer.ingest.article import Article
 from indexer.build.bulk_writer import BulkSegmentWriter
-from indexer.build.word_fields import Joined, Opening
+from indexer.storage.schema import JoinedFields, LeadingWords
 from indexer.storage.schema import LEAD_WORDS, build_schema, document_fields
 from indexer.ingest.sources import read_sources
 
@@ -111,7 +111,7 @@ def test_production_text_fields_take_the_word_id_path(tmp_path):
     writer = BulkSegmentWriter(ix)
     assert writer._words.analysis_names() == {
         "title": "arabic", "body": "arabic", "lead": "arabic", "exact": "normalize"}
-    assert writer._words.derived_fields() == {"exact": Joined(("title", "body")), "lead": Opening("body", LEAD_WORDS)}
+    assert writer._words.derived_fields() == {"exact": JoinedFields(("title", "body")), "lead": LeadingWords("body", LEAD_WORDS)}
     writer.cancel()
 
 

@@ -23,7 +23,7 @@ from whoosh.fields import UnknownFieldError
 from indexer.codec import ArrayCodec
 from indexer.codec.field_writer import POSTING_KINDS, posting_kind
 from indexer.codec.postings import EXISTENCE, POSITIONS, length_codes
-from indexer.build.other_fields import other_field
+from indexer.build.other_fields import other_field_postings
 from indexer.build.word_fields import WordFields, word_analysis
 from indexer.whoosh_private import HookedSegmentWriter, set_stored_fields_compression, write_length_codes
 
@@ -55,7 +55,7 @@ class BulkSegmentWriter(HookedSegmentWriter):
             if kind != EXISTENCE and word_analysis(field.analyzer) is not None:
                 word_fields[name] = field
                 continue
-            self._others[name] = other_field(field, kind)
+            self._others[name] = other_field_postings(field, kind)
             if field.scorable:
                 self._lengths[name] = array("i")
         self._words = WordFields(word_fields, lambda field: POSTING_KINDS[type(field.format)] == POSITIONS)

@@ -114,7 +114,7 @@ def _single_term_postings(terms: list[bytes], term_ids: np.ndarray, docnums: np.
     )
 
 
-class GenericField:
+class TokenStreamField:
     """Any other indexed field: one row per posting, in document order.
 
     Text fields (Frequency and Positions formats) run their analyzer here and count, as the format's
@@ -209,9 +209,9 @@ class GenericField:
 SINGLE_VALUE_KINDS = (NumericField, KeywordField)  # a NUMERIC field also has an IDTokenizer
 
 
-def other_field(field, kind: str):
+def other_field_postings(field, kind: str):
     """The in-memory postings of a field that is not a word field, given its posting kind."""
     for single_value in SINGLE_VALUE_KINDS:
         if single_value.accepts(field):
             return single_value(field)
-    return GenericField(field, kind)
+    return TokenStreamField(field, kind)

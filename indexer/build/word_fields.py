@@ -7,10 +7,10 @@ Arabic analyzer, and tokenize-and-normalize. No word holds a whitespace characte
 with the regex and its words are numbered. At flush, each distinct word is analyzed once, numpy expands chunks
 to words and words to terms, and `group_postings` groups them into postings.
 
-Fields that restate other fields are not split again: a field whose value is other fields joined by a newline
-(`exact` is title and body) has their chunks in turn, and a field whose value is the first n chunks of another
-joined by spaces (`lead` is the body's first `schema.LEAD_WORDS`) has that field's first n chunks. Both are
-checked on every document by comparing values, and a document where they do not hold is split like any other.
+Fields that restate other fields (the schema's DERIVED_FIELDS) are not split again: a field whose value is
+other fields joined by a newline (`exact` is title and body) has their chunks in turn, and a field whose value
+is the first n chunks of another joined by spaces (`lead`) has that field's first n chunks. Both are checked
+on every document by comparing values, and a document where they do not hold is split like any other.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from analyzers.tokenizer import ArabicTokenizer, chunk_words
 from indexer.codec import FieldPostings
 from indexer.build.chunks import ChunkNumbers
 from indexer.build.group_postings import STOP_RENUMBERED, TOKEN_INDEX, group_postings
-from indexer.storage.schema import EXACT_FIELD, LEAD_FIELD, LEAD_WORDS, lead_text
+from indexer.storage.schema import DERIVED_FIELDS, DerivedField, LeadingWords
 from indexer.codec.runs import span_indices
 
 
@@ -58,38 +58,6 @@ def word_analysis(analyzer) -> WordAnalysis | None:
     ]:
         return TOKENIZE_NORMALIZE
     return None
-
-
-class Joined(NamedTuple):
-    """The field's value is `"\\n".join(values of sources)`: its chunks are the sources' chunks in turn."""
-
-    sources: tuple[str, ...]
-
-    def holds(self, value: str, fields: Mapping[str, object]) -> bool:
-        values = [fields.get(source) for source in self.sources]
-        return all(isinstance(item, str) for item in values) and value == "\n".join(values)
-
-
-class Opening(NamedTuple):
-    """The field's value is the first `count` chunks of `source` joined by spaces (`schema.lead_text`)."""
-
-    source: str
-    count: int
-
-    @property
-    def sources(self) -> tuple[str, ...]:
-        return (self.source,)
-
-    def holds(self, value: str, fields: Mapping[str, object]) -> bool:
-        source = fields.get(self.source)
-        return isinstance(source, str) and value == lead_text(source, self.count)
-
-
-# How the production schema's derived fields restate others (`schema.document_fields`).
-DERIVED_FIELDS: Mapping[str, Joined | Opening] = {
-    EXACT_FIELD: Joined(("title", "body")),
-    LEAD_FIELD: Opening("body", LEAD_WORDS),
-}
 
 
 class _TermNumbers(dict):
@@ -135,7 +103,7 @@ class _WordField:
         self.analysis = analysis
         self.positional = positional
         self.scored = scored
-        self.derived_from = derived_from  # a Joined or Opening, or None
+        self.derived_from = derived_from  # the schema's DerivedField rule, or None
         self.chunks = array("i")  # chunk ids of the documents split for this field, end to end
         self.doc_ends = array("q")  # per document, where its own chunks end
         self.derived = array("b")  # per document, 1 when its chunks are taken from its sources instead
@@ -175,7 +143,7 @@ class WordFields:
     def analysis_names(self) -> dict[str, str]:
         return {name: field.analysis.name for name, field in self._fields.items()}
 
-    def derived_fields(self) -> dict[str, Joined | Opening]:
+    def derived_fields(self) -> dict[str, DerivedField]:
         return {name: field.derived_from for name, field in self._fields.items() if field.derived_from}
 
     def add(self, fields: Mapping[str, object]) -> None:
@@ -296,7 +264,7 @@ class WordFields:
         piece_counts[~flags, 0] = counts[~flags]
         for index, source in enumerate(derived.sources):
             _, source_starts, source_counts = own[source]
-            if isinstance(derived, Opening):
+            if isinstance(derived, LeadingWords):
                 source_counts = np.minimum(source_counts, derived.count)
             piece_starts[flags, index] = source_starts[flags] + offsets[index + 1]
             piece_counts[flags, index] = source_counts[flags]
