@@ -155,3 +155,17 @@ def test_a_scratch_index_ranks_exactly_what_it_was_given_and_is_removed(tmp_path
         location = Path(engine.location)
         assert sorted(engine.rank_ids("الطاقة", 10)) == ["x", "y"]  # no dedup: the eval scores what it loaded
     assert not location.exists()
+
+
+def test_the_cli_names_the_engine_and_refuses_an_unknown_one(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from search_app.cli import cli
+
+    missing = CliRunner().invoke(cli, ["stats", "--engine", "whoosh", "--index", str(tmp_path / "none")])
+    assert missing.exit_code == 5 and "no index found" in missing.output
+    refused = CliRunner().invoke(cli, ["stats", "--engine", "elastic", "--index", str(tmp_path)])
+    assert refused.exit_code == 2 and "elastic" in refused.output
+    monkeypatch.setenv("ARABIC_SEARCH_ENGINE", "solr")
+    from_env = CliRunner().invoke(cli, ["search", "قطر", "--index", str(tmp_path)])
+    assert from_env.exit_code == 2 and "unknown engine 'solr'" in from_env.output

@@ -7,10 +7,9 @@ flush hands each field's `FieldPostings` to the array codec's `write_field` in o
 go through the codec's per-document writer as with the stock writer, and field lengths are written at flush.
 The segment equals what `SegmentWriter(ix, codec=ArrayCodec())` writes, term for term (a test checks it).
 
-One deliberate difference: stored fields are framed as zlib streams without compression (level 0). Whoosh
-deflates each document's pickled stored fields at level 3, which on Arabic news costs ~170 us a document,
-about a sixth of a full rebuild's CPU; level 0 costs ~12 us and stores ~3.0 kB instead of ~1.3 kB a
-document. Every Whoosh reader decompresses both the same way.
+One deliberate difference: stored fields are framed as zlib streams without compression (level 0), because
+deflating them was a sixth of a rebuild's CPU (figures in docs/architecture.md). Every Whoosh reader
+decompresses both the same way.
 """
 from __future__ import annotations
 

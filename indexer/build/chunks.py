@@ -1,8 +1,7 @@
 """Numbering the whitespace chunks of many texts at once with numpy: what `str.split()` cuts, one id per distinct chunk.
 
-A dict lookup per chunk costs a hash of a fresh string and a few cache misses on a table of ~300k chunks,
-which made it the single largest cost of a bulk build. Here a batch of texts is joined, turned into code
-points, cut at whitespace and hashed per chunk with numpy; the batch's distinct hashes are looked up in a
+A dict lookup per chunk (a hash of a fresh string, cache misses on a table of ~300k chunks) is too slow for
+a bulk build, so a batch of texts is joined, turned into code points, cut at whitespace and hashed per chunk with numpy; the batch's distinct hashes are looked up in a
 sorted array (cache-friendly, as the queries are sorted too). Hashes only find candidates: every chunk is then
 compared code point by code point with the chunk its id stands for, and a chunk whose hash collides with
 another chunk's is numbered through a plain dict instead. So ids are exact, whatever the hash.

@@ -5,9 +5,7 @@ stemmed title, lead and body (one saturation per term across the fields, title a
 plus BM25 over the unstemmed `exact` field so that a word typed as written outranks its stem-mates, and
 a bonus for exact matches of quoted phrases; the noun that frames a question (ما اسم, كم عدد) counts
 less than the topic words. Everything is numpy over postings read from Whoosh (see
-reader_arrays), so results do not depend on Whoosh's scorer. Measured and dropped: a term-pair proximity
-bonus (+0.003 MRR@10 on ARCD, -0.005 on ANT headlines, and slow); a bonus for adjacent query-term pairs
-found adjacent in the top 100 (+0.0008 on ARCD for +2 ms a query).
+reader_arrays), so results do not depend on Whoosh's scorer. (What was tried and dropped: docs/architecture.md.)
 """
 from __future__ import annotations
 

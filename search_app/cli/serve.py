@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -11,14 +10,13 @@ from indexer.engine import ENGINE_VARIABLE
 from indexer.errors import IndexUnavailable
 from search_app.cli.engine_options import engine_from, engine_options
 
-GUNICORN_CONFIG = Path(__file__).resolve().parent.parent / "gunicorn_conf.py"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+GUNICORN_CONFIG = "python:search_app.gunicorn_conf"  # imported from the installed package, not found by path
 WSGI_APP = "search_app.wsgi:app"
 
 
 def gunicorn_argv(bind: str, workers: int | None) -> list[str]:
     """The gunicorn command line: our config file, then the options given to `serve` (which win)."""
-    argv = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), "--pythonpath", str(PROJECT_ROOT)]
+    argv = [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG]
     argv += ["--bind", bind]
     if workers:
         argv += ["--workers", str(workers)]
@@ -31,7 +29,7 @@ def gunicorn_argv(bind: str, workers: int | None) -> list[str]:
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="gunicorn worker processes (default: one per CPU core, at least 2).")
 def serve(bind: str, index_dir: str | None, engine_kind: str | None, workers: int | None) -> None:
-    """Serve the search page and JSON API with gunicorn (search_app/gunicorn_conf.py).
+    """Serve the search page and JSON API with gunicorn (settings in the module search_app.gunicorn_conf).
 
     The index is checked before any worker starts, so a missing or corrupt index is reported once,
     clearly, instead of as a traceback per worker. A later `reindex` is picked up without a restart.
