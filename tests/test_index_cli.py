@@ -115,3 +115,13 @@ def test_non_interactive_run_prints_plain_lines_not_a_bar(tmp_path):
     result = run("reindex", str(feed(tmp_path / "f.jsonl", [GOLD])), "--index", str(tmp_path / "ix"))
     assert "\r" not in result.output
     assert result.output.startswith("indexed 1")
+
+
+def test_the_command_tree_runs_as_a_module_too():
+    """`python -m search_app.cli` is how the HTTP benchmark starts `serve`; it must stay the same tree."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "search_app.cli", "--help"], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert all(name in done.stdout for name in ("reindex", "add", "delete", "stats", "search", "eval", "serve"))
