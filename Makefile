@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
 
-.PHONY: demo test soak bench browser-deps clean
+.PHONY: demo test soak bench bench-deps browser-deps clean
 
 $(STAMP): pyproject.toml setup.py $(wildcard analyzers/*.py analyzers/*.pyx)
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,14 @@ test: $(STAMP) browser-deps
 soak: $(STAMP)
 	$(BIN)/python -m pytest -m slow tests/test_soak_*.py tests/test_app_hardening.py
 
-bench: $(STAMP)
+# The benchmark's peers: Debian's Lucene 8 jars for the Lucene anchor, and wrk for the HTTP load.
+bench-deps:
+	@{ ls /usr/share/java/lucene-core-[0-9]*.jar >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1; } || { \
+	  echo "installing Debian liblucene8-java and wrk for the benchmark's peers"; \
+	  SUDO=$$( [ "$$(id -u)" -ne 0 ] && echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends liblucene8-java wrk; }
+
+bench: $(STAMP) bench-deps
 	$(BIN)/python -m benchmarks
 
 clean:
