@@ -4,7 +4,7 @@ import math
 import pytest
 from whoosh.filedb.filestore import RamStorage
 
-from indexer.query import ranking
+from indexer.query import ranking, scoring
 from indexer.ingest.article import Article
 from indexer.query.ranking import Filters
 from indexer.storage.schema import build_schema, document_fields
@@ -26,16 +26,16 @@ def ids_of(ix, q, **kwargs):
 
 
 def test_single_term_score_is_bm25f_by_hand(monkeypatch):
-    monkeypatch.setattr(ranking, "EXACT_PARAMS", ranking.FieldParams(weight=0.0, b=0.75))
+    monkeypatch.setattr(ranking, "EXACT_PARAMS", scoring.FieldParams(weight=0.0, b=0.75))
     # "oil" once in a two-word body and twice in a four-word body; the third text lacks it
     ix = make_index([Article("a", body="نفط خام"), Article("b", body="نفط نفط سعر اليوم"),
                      Article("c", body="ذهب فضة")])
     with ix.searcher() as searcher:
         result = rank_text(searcher, "نفط", limit=10)
         scores = dict(zip((searcher.stored_fields(d)["id"] for d in result.docnums), result.scores))
-    n, df, k1 = 3, 2, ranking.K1
+    n, df, k1 = 3, 2, scoring.K1
     idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-    body, lead = ranking.TEXT_FIELDS["body"], ranking.TEXT_FIELDS["lead"]
+    body, lead = scoring.TEXT_FIELDS["body"], scoring.TEXT_FIELDS["lead"]
     average = (2 + 4 + 2) / 3  # body lengths; the lead field holds the same short texts
 
     def expected(tf, length):
@@ -106,7 +106,7 @@ QUESTION_FRAMES = [
 def test_question_frame_terms(question, frames, gloss):
     from analyzers import arabic_analyzer
 
-    assert ranking.question_frame_terms(arabic_analyzer(), question) == frames
+    assert scoring.question_frame_terms(arabic_analyzer(), question) == frames
 
 
 def test_a_question_frame_noun_weighs_less_than_the_topic():

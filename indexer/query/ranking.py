@@ -9,48 +9,23 @@ reader_arrays), so results do not depend on Whoosh's scorer. (What was tried and
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.query.reader_arrays import ReaderArrays
+from indexer.query.parser import And, Group, Not, Phrase, Prefix, Word
 from indexer.query.phrase_match import phrase_hits
-from indexer.query.parser import And, Group, Not, Or, Phrase, Prefix, Word, positive_leaves
+from indexer.query.reader_arrays import ReaderArrays
+from indexer.query.scoring import (EXACT_PARAMS, FRAME_WEIGHT, MAX_PHRASE_TERMS, PHRASE_WEIGHT, RERANK_DEPTH,
+                                   TEXT_FIELDS, analyze, bm25_idf, field_analyzers, is_plain_text,
+                                   phrase_terms, question_frame_terms, saturate, scoring_terms)
 from indexer.query.segment_postings import EMPTY_DOCNUMS
 from indexer.storage.schema import EXACT_FIELD, PHRASE_FIELDS
 
-K1 = 1.2
 EMPTY_SCORES = np.zeros(0, dtype=np.float32)
-
-
-@dataclass(frozen=True, slots=True)
-class FieldParams:
-    weight: float  # how much one occurrence here counts, relative to one in the body
-    b: float  # BM25 length normalization: titles are short and similar, bodies vary a lot
-
-
-# BM25F fields for stemmed terms. The unstemmed companion is scored separately with EXACT_PARAMS.
-# `lead` is the body's opening words again (see schema.LEAD_WORDS): news states its subject up front.
-TEXT_FIELDS = {
-    "title": FieldParams(weight=2.0, b=0.5),
-    "lead": FieldParams(weight=2.0, b=0.5),
-    "body": FieldParams(weight=1.0, b=0.75),
-}
-EXACT_PARAMS = FieldParams(weight=0.3, b=0.75)
-PHRASE_WEIGHT = 0.5  # an exact match of a quoted phrase counts its words' idf again, at this weight
-RERANK_DEPTH = 100  # phrase matches reorder this many best candidates; fixed, so pages stay consistent
 MAX_PREFIX_EXPANSIONS = 30  # "word*" matches at most this many indexed words per field
 MAX_QUERY_EXPANSIONS = 120  # and all the prefixes of one query together at most this many
-MAX_PHRASE_TERMS = 8
-# Arabic questions name what they ask for right after the question word: ما اسم ("what is the name
-# of"), كم عدد ("how many"), في أي عام ("in which year"). That noun frames the question and is rarely in
-# the answer's text, so it counts at FRAME_WEIGHT; the remaining words carry the topic.
-QUESTION_WORDS = ("ما", "ماذا", "كم", "أي")
-FRAME_NOUNS = ("اسم", "عدد", "معنى", "تعريف", "نوع", "عام", "سنة")
-COPULAS = ("هو", "هي")  # ما هو اسم ... asks the same as ما اسم ...
-FRAME_WEIGHT = 0.3
 MAX_PHRASE_CANDIDATES = 5000
 
 
@@ -88,8 +63,8 @@ class _QueryState:
 def rank(view: ReaderArrays, text: str, tree: Group, filters: Filters = Filters(), sort: str = "relevance",
          offset: int = 0, limit: int = 10) -> Ranking:
     """Rank the documents for the query `text` parsed as `tree`; an empty query lists everything, newest first."""
-    ctx = _QueryState(view, _field_analyzers(view.reader.schema), expansions_left=MAX_QUERY_EXPANSIONS)
-    stemmed, exact = _scoring_terms(ctx, tree)
+    ctx = _QueryState(view, field_analyzers(view.reader.schema), expansions_left=MAX_QUERY_EXPANSIONS)
+    stemmed, exact = scoring_terms(ctx.analyzers, tree)
     for term in question_frame_terms(ctx.analyzers["body"], text):
         if stemmed[term] >= 1:
             stemmed[term] -= 1 - FRAME_WEIGHT
@@ -97,7 +72,7 @@ def rank(view: ReaderArrays, text: str, tree: Group, filters: Filters = Filters(
     if not text.strip():
         mask = view.live.copy()
         sort = "date"  # with nothing to be relevant to, the news reader wants the latest
-    elif _is_plain_text(ctx, tree):
+    elif is_plain_text(ctx.analyzers, tree):
         mask = scores > 0  # the same set _group_mask would build word by word, for free
     else:
         mask = _group_mask(ctx, tree)
@@ -105,7 +80,7 @@ def rank(view: ReaderArrays, text: str, tree: Group, filters: Filters = Filters(
             mask = np.zeros(view.size, dtype=bool)
     mask &= _filter_mask(view, filters)
     add_exact_scores(view, scores, exact)
-    phrases = _phrase_terms(ctx, tree) if sort == "relevance" else []
+    phrases = phrase_terms(ctx.analyzers, tree) if sort == "relevance" else []
     if phrases:
         _rerank(ctx, scores, mask, phrases)
     return _window(view, mask, scores, sort, offset, limit, frozenset(stemmed))
@@ -156,7 +131,7 @@ def _bm25f_contribution(view: ReaderArrays, term: str) -> tuple[np.ndarray, np.n
         pseudo_tf[ids] += params.weight * tfs / norms[ids]  # a field lists each document once
         present[ids] = True
     docnums = np.flatnonzero(present).astype(np.int32)
-    return docnums, _saturate(pseudo_tf[docnums], view.doc_count)
+    return docnums, saturate(pseudo_tf[docnums], view.doc_count)
 
 
 def _exact_contribution(view: ReaderArrays, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -164,18 +139,7 @@ def _exact_contribution(view: ReaderArrays, term: str) -> tuple[np.ndarray, np.n
     if not len(ids):
         return EMPTY_DOCNUMS, EMPTY_SCORES
     norms = view.length_norms(EXACT_FIELD, EXACT_PARAMS.b)
-    return ids, _saturate(tfs / norms[ids], view.doc_count)
-
-
-def bm25_idf(doc_count: int, df: int) -> float:
-    """Lucene's BM25 idf: like Robertson-Sparck Jones, but never negative for very common terms."""
-    return math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))
-
-
-def _saturate(pseudo_tf: np.ndarray, doc_count: int) -> np.ndarray:
-    """BM25's saturation of a (length-normalized) frequency, times the term's idf."""
-    idf = bm25_idf(doc_count, len(pseudo_tf))
-    return (idf * pseudo_tf * (K1 + 1.0) / (K1 + pseudo_tf)).astype(np.float32)
+    return ids, saturate(tfs / norms[ids], view.doc_count)
 
 
 def _rerank(ctx: _QueryState, scores: np.ndarray, mask: np.ndarray, phrases: list[list[str]]) -> None:
@@ -193,16 +157,6 @@ def _rerank(ctx: _QueryState, scores: np.ndarray, mask: np.ndarray, phrases: lis
         weight = sum(bm25_idf(view.doc_count, view.doc_frequency("body", term)) for term in terms)
         bonus += PHRASE_WEIGHT * weight * present
     scores[candidates] += bonus.astype(np.float32)
-
-
-def _phrase_terms(ctx: _QueryState, tree: Group) -> list[list[str]]:
-    """The analyzed terms of each optional quoted phrase (of two or more terms) of the query.
-
-    Required phrases need no bonus: every document that matches holds them.
-    """
-    phrases = (analyze(ctx.analyzers["body"], node.text)[:MAX_PHRASE_TERMS] for node in tree.should
-               if isinstance(node, Phrase))
-    return [terms for terms in phrases if len(terms) > 1]
 
 
 def _window(view, mask, scores, sort, offset, limit, terms) -> Ranking:
@@ -224,68 +178,6 @@ def _window(view, mask, scores, sort, offset, limit, terms) -> Ranking:
         order = np.lexsort((candidates, -cand_scores))
     chosen = order[offset:end]
     return Ranking(total, candidates[chosen].tolist(), cand_scores[chosen].astype(float).tolist(), mask, terms)
-
-
-# --- query terms -----------------------------------------------------------------------------------
-
-
-def _field_analyzers(schema) -> dict:
-    names = ("body", EXACT_FIELD)
-    return {name: schema[name].analyzer for name in names if name in schema}
-
-
-def analyze(analyzer, text: str) -> list[str]:
-    return [token.text for token in analyzer(text, mode="query")]
-
-
-def _scoring_terms(ctx: _QueryState, tree: Group) -> tuple[Counter, Counter]:
-    """Stemmed and exact terms of every positive word and phrase of a text field, counted."""
-    stemmed, exact = Counter(), Counter()
-    for leaf in positive_leaves(tree):
-        if isinstance(leaf, Prefix) or leaf.field not in (None, "title", "body"):
-            continue
-        stemmed.update(analyze(ctx.analyzers["body"], leaf.text))
-        if EXACT_FIELD in ctx.analyzers:
-            exact.update(analyze(ctx.analyzers[EXACT_FIELD], leaf.text))
-    return stemmed, exact
-
-
-def question_frame_terms(analyzer, text: str) -> list[str]:
-    """The terms of `text` that are a frame noun right after a question word (ما اسم -> [اسم])."""
-    questions, frames, copulas = _frame_vocabulary(analyzer)
-    tokens = [token for token in _terms_with_stops(analyzer, text) if token[0] not in copulas]
-    return [term for (previous, _), (term, stopped) in zip(tokens, tokens[1:])
-            if previous in questions and not stopped and term in frames]
-
-
-_frame_vocabularies: dict[int, tuple] = {}  # id(analyzer) -> (analyzer, vocabulary); analyzers are unhashable
-
-
-def _frame_vocabulary(analyzer) -> tuple[set[str], set[str], set[str]]:
-    """The analyzed question words, frame nouns and copulas: the same for every query, so built once."""
-    entry = _frame_vocabularies.get(id(analyzer))
-    if entry is None or entry[0] is not analyzer:
-        if len(_frame_vocabularies) > 16:  # analyzers of closed indexes
-            _frame_vocabularies.clear()
-        vocabulary = (
-            {term for word in QUESTION_WORDS for term, _ in _terms_with_stops(analyzer, word)},
-            {term for word in FRAME_NOUNS for term in analyze(analyzer, word)},
-            {term for word in COPULAS for term, _ in _terms_with_stops(analyzer, word)},
-        )
-        entry = _frame_vocabularies[id(analyzer)] = (analyzer, vocabulary)
-    return entry[1]
-
-
-def _terms_with_stops(analyzer, text: str) -> list[tuple[str, bool]]:
-    return [(t.text, t.stopped) for t in analyzer(text, mode="query", removestops=False)]
-
-
-def _is_plain_text(ctx: _QueryState, tree: Group) -> bool:
-    """Only free words of at most one term each: then a document matches exactly when it scores."""
-    if tree.must or tree.must_not or not tree.should:
-        return False
-    return all(isinstance(node, Word) and node.field is None and len(analyze(ctx.analyzers["body"], node.text)) <= 1
-               for node in tree.should)
 
 
 # --- matching --------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ from collections import Counter
 
 import numpy as np
 
-from indexer.query.ranking import TEXT_FIELDS, score_terms
+from indexer.query.ranking import score_terms
 from indexer.query.reader_arrays import ReaderArrays
+from indexer.query.scoring import TEXT_FIELDS
 
 KEY_TERMS = 20
 MAX_ANALYZED_CHARS = 20_000

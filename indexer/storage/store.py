@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.storage.layout import Pointer, manifest_problems, read_pointer
-from indexer.errors import IndexCorrupt, IndexNotFound, IndexUnavailable
+from indexer.errors import IndexCorrupt, IndexNotFound
 
 ENV_VARIABLE = "ARABIC_SEARCH_INDEX"
 RETRY_DELAY_SECONDS = 0.05

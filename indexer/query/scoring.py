@@ -1,0 +1,125 @@
+"""The ranking's numbers and the query's terms, shared by every engine so that they rank alike.
+
+BM25F over the stemmed title, lead and body (one saturation per term across the fields, title and lead
+weighted up), BM25 over the unstemmed `exact` field, a bonus for exact matches of quoted phrases, and the
+question-frame weight. The Whoosh engine applies them to numpy arrays (ranking.py); another engine applies
+the same functions to the statistics it reads from its own index.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.query.parser import Group, Phrase, Prefix, Word, positive_leaves
+from indexer.storage.schema import EXACT_FIELD
+
+K1 = 1.2
+
+
+@dataclass(frozen=True, slots=True)
+class FieldParams:
+    weight: float  # how much one occurrence here counts, relative to one in the body
+    b: float  # BM25 length normalization: titles are short and similar, bodies vary a lot
+
+
+# BM25F fields for stemmed terms. The unstemmed companion is scored separately with EXACT_PARAMS.
+# `lead` is the body's opening words again (see schema.LEAD_WORDS): news states its subject up front.
+TEXT_FIELDS = {
+    "title": FieldParams(weight=2.0, b=0.5),
+    "lead": FieldParams(weight=2.0, b=0.5),
+    "body": FieldParams(weight=1.0, b=0.75),
+}
+EXACT_PARAMS = FieldParams(weight=0.3, b=0.75)
+PHRASE_WEIGHT = 0.5  # an exact match of a quoted phrase counts its words' idf again, at this weight
+RERANK_DEPTH = 100  # phrase matches reorder this many best candidates; fixed, so pages stay consistent
+MAX_PHRASE_TERMS = 8
+# Arabic questions name what they ask for right after the question word: ما اسم ("what is the name
+# of"), كم عدد ("how many"), في أي عام ("in which year"). That noun frames the question and is rarely in
+# the answer's text, so it counts at FRAME_WEIGHT; the remaining words carry the topic.
+QUESTION_WORDS = ("ما", "ماذا", "كم", "أي")
+FRAME_NOUNS = ("اسم", "عدد", "معنى", "تعريف", "نوع", "عام", "سنة")
+COPULAS = ("هو", "هي")  # ما هو اسم ... asks the same as ما اسم ...
+FRAME_WEIGHT = 0.3
+
+
+def bm25_idf(doc_count: int, df: int) -> float:
+    """Lucene's BM25 idf: like Robertson-Sparck Jones, but never negative for very common terms."""
+    return math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))
+
+
+def saturate(pseudo_tf: np.ndarray, doc_count: int) -> np.ndarray:
+    """BM25's saturation of a (length-normalized) frequency, times the term's idf."""
+    idf = bm25_idf(doc_count, len(pseudo_tf))
+    return (idf * pseudo_tf * (K1 + 1.0) / (K1 + pseudo_tf)).astype(np.float32)
+
+
+def field_analyzers(schema) -> dict:
+    names = ("body", EXACT_FIELD)
+    return {name: schema[name].analyzer for name in names if name in schema}
+
+
+def analyze(analyzer, text: str) -> list[str]:
+    return [token.text for token in analyzer(text, mode="query")]
+
+
+def scoring_terms(analyzers: dict, tree: Group) -> tuple[Counter, Counter]:
+    """Stemmed and exact terms of every positive word and phrase of a text field, counted."""
+    stemmed, exact = Counter(), Counter()
+    for leaf in positive_leaves(tree):
+        if isinstance(leaf, Prefix) or leaf.field not in (None, "title", "body"):
+            continue
+        stemmed.update(analyze(analyzers["body"], leaf.text))
+        if EXACT_FIELD in analyzers:
+            exact.update(analyze(analyzers[EXACT_FIELD], leaf.text))
+    return stemmed, exact
+
+
+def question_frame_terms(analyzer, text: str) -> list[str]:
+    """The terms of `text` that are a frame noun right after a question word (ما اسم -> [اسم])."""
+    questions, frames, copulas = _frame_vocabulary(analyzer)
+    tokens = [token for token in _terms_with_stops(analyzer, text) if token[0] not in copulas]
+    return [term for (previous, _), (term, stopped) in zip(tokens, tokens[1:])
+            if previous in questions and not stopped and term in frames]
+
+
+_frame_vocabularies: dict[int, tuple] = {}  # id(analyzer) -> (analyzer, vocabulary); analyzers are unhashable
+
+
+def _frame_vocabulary(analyzer) -> tuple[set[str], set[str], set[str]]:
+    """The analyzed question words, frame nouns and copulas: the same for every query, so built once."""
+    entry = _frame_vocabularies.get(id(analyzer))
+    if entry is None or entry[0] is not analyzer:
+        if len(_frame_vocabularies) > 16:  # analyzers of closed indexes
+            _frame_vocabularies.clear()
+        vocabulary = (
+            {term for word in QUESTION_WORDS for term, _ in _terms_with_stops(analyzer, word)},
+            {term for word in FRAME_NOUNS for term in analyze(analyzer, word)},
+            {term for word in COPULAS for term, _ in _terms_with_stops(analyzer, word)},
+        )
+        entry = _frame_vocabularies[id(analyzer)] = (analyzer, vocabulary)
+    return entry[1]
+
+
+def _terms_with_stops(analyzer, text: str) -> list[tuple[str, bool]]:
+    return [(t.text, t.stopped) for t in analyzer(text, mode="query", removestops=False)]
+
+
+def is_plain_text(analyzers: dict, tree: Group) -> bool:
+    """Only free words of at most one term each: then a document matches exactly when it scores."""
+    if tree.must or tree.must_not or not tree.should:
+        return False
+    return all(isinstance(node, Word) and node.field is None and len(analyze(analyzers["body"], node.text)) <= 1
+               for node in tree.should)
+
+
+def phrase_terms(analyzers: dict, tree: Group) -> list[list[str]]:
+    """The analyzed terms of each optional quoted phrase (of two or more terms) of the query.
+
+    Required phrases need no bonus: every document that matches holds them.
+    """
+    phrases = (analyze(analyzers["body"], node.text)[:MAX_PHRASE_TERMS] for node in tree.should
+               if isinstance(node, Phrase))
+    return [terms for terms in phrases if len(terms) > 1]
