@@ -5,6 +5,7 @@ from indexer.ingest.article import Article
 from indexer.storage.schema import build_schema, document_fields
 from indexer.query.parser import parse_query
 from indexer.query.reader_arrays import ReaderArrays
+from indexer.query.search import ReaderFrequencies
 from indexer.query.suggest import correct_word, edits1, suggest as suggest_tree
 
 
@@ -14,7 +15,7 @@ def reader_with(bodies):
     with ix.writer() as writer:
         for i, body in enumerate(bodies):
             writer.add_document(**document_fields(Article(id=str(i), body=body)))
-    return ReaderArrays(ix.reader()), ix.schema["exact"].analyzer
+    return ReaderFrequencies(ReaderArrays(ix.reader())), ix.schema["exact"].analyzer
 
 
 def suggest(view, analyzer, text):

@@ -8,15 +8,16 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import clean_files
 
 from indexer.codec import ArrayCodec
-from indexer.ingest.article import Article, Skip
+from indexer.ingest.article import Article, Skip, body_digest
 from indexer.build.summary import BuildSummary
+from indexer.build.unique import record_skip, unique_articles
 from indexer.build.bulk_writer import BulkSegmentWriter
 from indexer.storage.layout import (
     Pointer,
@@ -28,11 +29,11 @@ from indexer.storage.layout import (
     write_manifest,
     write_pointer,
 )
-from indexer.storage.schema import BODY_DIGEST, body_digest, build_schema, document_fields
+from indexer.storage.schema import BODY_DIGEST, build_schema, document_fields
 from indexer.build.workers import build_in_workers
 from indexer.ingest.sources import ByteProgress, SourceOptions, read_sources, total_bytes
 from indexer.storage.store import open_generation, read_live_pointer, rebuild_hint
-from indexer.errors import IndexUnavailable, StrictModeFailure
+from indexer.errors import IndexUnavailable
 from indexer.storage.writer_lock import writer_lock
 from indexer.whoosh_private import live_segments
 
@@ -102,35 +103,6 @@ def default_procs(input_bytes: int) -> int:
     if input_bytes < PARALLEL_MIN_INPUT_BYTES:
         return 1
     return max(1, min(MAX_DEFAULT_PROCS, os.cpu_count() or 1))
-
-
-def record_skip(summary: BuildSummary, skip: Skip, strict: bool) -> None:
-    """Count an unusable record in the summary; under --strict it stops the build instead."""
-    summary.skipped.append(skip)
-    if strict:
-        raise StrictModeFailure(f"--strict: {skip}")
-
-
-def unique_articles(
-    items: Iterable[Article | Skip], summary: BuildSummary, strict: bool = False
-) -> Iterator[Article]:
-    """Pass through the first article of each id and each body; count and record everything else."""
-    first_location_of_id: set[str] = set()
-    seen_bodies: set[str] = set()
-    for item in items:
-        if isinstance(item, Skip):
-            record_skip(summary, item, strict)
-            continue
-        if item.id in first_location_of_id:
-            record_skip(summary, Skip(item.id, "duplicate id (the first record with this id was kept)"), strict)
-            continue
-        first_location_of_id.add(item.id)
-        digest = body_digest(item.body)
-        if digest in seen_bodies:
-            summary.duplicates += 1
-            continue
-        seen_bodies.add(digest)
-        yield item
 
 
 def publish_generation(root: Path, build: Callable[[Path], None]) -> str:

@@ -1,6 +1,7 @@
 """What flows from a source file to the index: a cleaned news article, or a Skip saying why a record was not one."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,3 +29,8 @@ class Skip:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.reason}"
+
+
+def body_digest(body: str) -> str:
+    """Identity of an article body for exact-duplicate detection (hex, so it can be an indexed term)."""
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()

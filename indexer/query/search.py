@@ -8,18 +8,17 @@ with related ones; `rank_ids` is the same ranking reduced to ids, for the eval c
 from __future__ import annotations
 
 import time
-from datetime import datetime
-
 import numpy as np
 from whoosh.util.times import datetime_to_long
 
-from indexer.query.highlight import WordTerms, highlight_body, highlight_title
+from indexer.query import response
+from indexer.query.highlight import WordTerms
 from indexer.query.parser import parse_query
 from indexer.query.ranking import Filters, prepare_ranking, rank
 from indexer.query.reader_arrays import ReaderArrays
 from indexer.query.related import related_docnums
 from indexer.query.request import SearchRequest
-from indexer.query.suggest import KNOWN_WORD_DF, suggest
+from indexer.query.suggest import KNOWN_WORD_DF, RememberedWords, suggest
 from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS
 
 SUGGEST_BELOW = 5  # below this many hits, rare words are also offered a "هل تقصد" correction
@@ -32,24 +31,14 @@ def search(searcher, view: ReaderArrays, request: SearchRequest) -> dict:
     tree = parse_query(request.q)
     ranking = rank(view, request.q, tree, _filters(request), request.sort, request.offset, request.per_page)
     words = _highlight_words(searcher, view)
-    hits = []
-    for docnum, score in zip(ranking.docnums, ranking.scores):
-        stored = searcher.stored_fields(docnum)
-        hits.append(
-            {
-                **_summary(stored),
-                "score": round(score, 4),
-                "highlights": {
-                    "title": highlight_title(stored.get("title", ""), words, ranking.terms),
-                    "body": highlight_body(stored.get("body", ""), words, ranking.terms),
-                },
-            }
-        )
+    hits = [response.hit(searcher.stored_fields(docnum), score, words, ranking.terms)
+            for docnum, score in zip(ranking.docnums, ranking.scores)]
     suggestion = None
     if request.q and EXACT_FIELD in searcher.schema:
         # with few hits, rare words are suspects too; with many, only words the index never saw
         known_df = KNOWN_WORD_DF if ranking.total < SUGGEST_BELOW else 1
-        suggestion = suggest(view, searcher.schema[EXACT_FIELD].analyzer, request.q, tree, known_df)
+        frequencies = ReaderFrequencies(view)
+        suggestion = suggest(frequencies, searcher.schema[EXACT_FIELD].analyzer, request.q, tree, known_df)
     return {
         "query": request.q,
         "total": ranking.total,
@@ -84,13 +73,9 @@ def get_document(searcher, view: ReaderArrays, doc_id: str) -> dict | None:
     docnum = searcher.document_number(id=doc_id)
     if docnum is None or searcher.reader().is_deleted(docnum):
         return None
-    stored = searcher.stored_fields(docnum)
-    related = [
-        {**_summary(searcher.stored_fields(other)), "score": round(score, 4)}
-        for other, score in related_docnums(searcher, view, docnum, RELATED_COUNT)
-    ]
-    return {**_summary(stored), "body": stored.get("body", ""), "author": stored.get("author", ""),
-            "related": related}
+    related = [response.related_hit(searcher.stored_fields(other), score)
+               for other, score in related_docnums(searcher, view, docnum, RELATED_COUNT)]
+    return response.document(searcher.stored_fields(docnum), related)
 
 
 def rank_ids(view: ReaderArrays, text: str, depth: int) -> list[str]:
@@ -104,20 +89,22 @@ def facet_counts(view: ReaderArrays, matched: np.ndarray) -> dict[str, dict[str,
     facets = {}
     for name in FACET_FIELDS:
         counts = {value: int(np.count_nonzero(mask & matched)) for value, mask in view.keyword_masks(name).items()}
-        facets[name] = {value: n for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n}
+        facets[name] = response.facet_values(counts)
     return facets
 
 
-def _summary(stored: dict) -> dict:
-    published = stored.get("published")
-    return {
-        "id": stored.get("id", ""),
-        "title": stored.get("title", ""),
-        "url": stored.get("url", ""),
-        "source": stored.get("source", ""),
-        "category": stored.get("category", ""),
-        "published": published.isoformat() if isinstance(published, datetime) else None,
-    }
+class ReaderFrequencies:
+    """Word counts in the `exact` field of one reader, for the spelling suggestion (typed words remembered)."""
+
+    def __init__(self, view: ReaderArrays) -> None:
+        self._reader = view.reader
+        self._remembered = view.shared("suggest:typed_df", RememberedWords)
+
+    def typed(self, term: str) -> int:
+        return self._remembered.get(term, lambda t: self._reader.doc_frequency(EXACT_FIELD, t))
+
+    def many(self, terms) -> list[int]:
+        return [self._reader.doc_frequency(EXACT_FIELD, term) for term in terms]
 
 
 def _filters(request: SearchRequest) -> Filters:

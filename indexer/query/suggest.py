@@ -7,10 +7,10 @@ dropped, added, swapped with its neighbour or replaced). Candidates are looked u
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Protocol
 
 from indexer.query.parser import Group, Word, positive_leaves
-from indexer.query.reader_arrays import ReaderArrays
-from indexer.storage.schema import EXACT_FIELD
 
 ARABIC_LETTERS = "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي"
 LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -22,14 +22,38 @@ MAX_WORD_CHARS = 20  # candidates grow with length; longer "words" are pasted ju
 MAX_REMEMBERED_WORDS = 200_000
 
 
-def suggest(view: ReaderArrays, analyzer, text: str, tree: Group, known_df: int = KNOWN_WORD_DF) -> str | None:
+class WordFrequencies(Protocol):
+    """How many documents hold a word form in the unstemmed `exact` field, as an engine counts them."""
+
+    def typed(self, term: str) -> int:
+        """The count of a word a user typed; engines remember these (query words repeat, Zipf)."""
+
+    def many(self, terms: Sequence[str]) -> list[int]:
+        """The counts of many candidate words at once (never remembered)."""
+
+
+class RememberedWords:
+    """The typed words' counts an engine keeps per index, bounded."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, int] = {}
+
+    def get(self, term: str, count) -> int:
+        df = self._known.get(term)
+        if df is None:
+            if len(self._known) >= MAX_REMEMBERED_WORDS:
+                self._known.clear()
+            df = self._known[term] = count(term)
+        return df
+
+
+def suggest(frequencies: WordFrequencies, analyzer, text: str, tree: Group,
+            known_df: int = KNOWN_WORD_DF) -> str | None:
     """A corrected query `text` (parsed as `tree`), or None when every word is known or nothing better exists.
 
     A word found in at least `known_df` documents counts as correctly spelled; search() passes 1 when
     the query already found plenty, so that only words the index has never seen are corrected.
     """
-    if EXACT_FIELD not in view.reader.schema:
-        return None
     corrections: dict[str, str] = {}
     examined = 0
     for leaf in dict.fromkeys(positive_leaves(tree)):  # each distinct word once
@@ -41,7 +65,7 @@ def suggest(view: ReaderArrays, analyzer, text: str, tree: Group, known_df: int 
         tokens = [token.text for token in analyzer(leaf.text, mode="query")]
         if len(tokens) != 1 or not MIN_WORD_CHARS <= len(tokens[0]) <= MAX_WORD_CHARS:
             continue
-        better = correct_word(view, tokens[0], known_df)
+        better = correct_word(frequencies, tokens[0], known_df)
         if better:
             corrections[leaf.text] = better
     if not corrections:
@@ -49,30 +73,16 @@ def suggest(view: ReaderArrays, analyzer, text: str, tree: Group, known_df: int 
     return " ".join(corrections.get(part, part) for part in re.split(r"\s+", text.strip()))
 
 
-def correct_word(view: ReaderArrays, term: str, known_df: int = KNOWN_WORD_DF) -> str | None:
+def correct_word(frequencies: WordFrequencies, term: str, known_df: int = KNOWN_WORD_DF) -> str | None:
     """The most frequent indexed word one edit away from `term`, if `term` itself is rare."""
-    reader = view.reader
-    typed_df = _typed_frequency(view, term)
+    typed_df = frequencies.typed(term)
     if typed_df >= known_df:
         return None
     threshold = max(1, typed_df * MIN_GAIN)
-    scored = ((reader.doc_frequency(EXACT_FIELD, candidate), candidate) for candidate in edits1(term))
+    candidates = sorted(edits1(term))
+    scored = zip(frequencies.many(candidates), candidates)
     ranked = sorted((-df, candidate) for df, candidate in scored if df >= threshold)
     return ranked[0][1] if ranked else None
-
-
-def _typed_frequency(view: ReaderArrays, term: str) -> int:
-    """The document frequency of a word a user typed, remembered per reader: query words repeat (Zipf).
-
-    Only typed words are remembered, never the hundreds of edit candidates of a rare one.
-    """
-    known = view.shared("suggest:typed_df", dict)
-    df = known.get(term)
-    if df is None:
-        if len(known) >= MAX_REMEMBERED_WORDS:
-            known.clear()
-        df = known[term] = view.reader.doc_frequency(EXACT_FIELD, term)
-    return df
 
 
 def edits1(word: str) -> set[str]:

@@ -4,14 +4,13 @@ Both live here so that indexing, evaluation and search agree on field names by c
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import NamedTuple, Union
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from analyzers.registry import get_analyzer
-from indexer.ingest.article import Article
+from indexer.ingest.article import Article, body_digest
 
 
 # The unstemmed companion field of each stemming analyzer: title and body again, normalized only, so that
@@ -106,11 +105,6 @@ def document_fields(article: Article) -> dict:
     if article.published is not None:
         fields["published"] = article.published
     return fields
-
-
-def body_digest(body: str) -> str:
-    """Identity of an article body for exact-duplicate detection (hex, so it can be an indexed term)."""
-    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def lead_text(body: str, words: int = LEAD_WORDS) -> str:

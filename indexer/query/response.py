@@ -1,0 +1,48 @@
+"""The response shapes every engine returns (documented in search_app/openapi.py), built from stored fields."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from indexer.query.highlight import WordTerms, highlight_body, highlight_title
+
+
+def summary(stored: dict) -> dict:
+    """The fields a hit, a related article or a document shows about an article."""
+    published = stored.get("published")
+    if isinstance(published, datetime):
+        published = published.isoformat()
+    return {
+        "id": stored.get("id", ""),
+        "title": stored.get("title", ""),
+        "url": stored.get("url", ""),
+        "source": stored.get("source", ""),
+        "category": stored.get("category", ""),
+        "published": published or None,
+    }
+
+
+def hit(stored: dict, score: float, words: WordTerms, terms) -> dict:
+    """One search hit: the summary, its score, and the title and body highlighted on the text as written."""
+    return {
+        **summary(stored),
+        "score": round(score, 4),
+        "highlights": {
+            "title": highlight_title(stored.get("title", ""), words, terms),
+            "body": highlight_body(stored.get("body", ""), words, terms),
+        },
+    }
+
+
+def related_hit(stored: dict, score: float) -> dict:
+    return {**summary(stored), "score": round(score, 4)}
+
+
+def document(stored: dict, related: list[dict]) -> dict:
+    """One article by id: its summary, body and author, and related articles."""
+    return {**summary(stored), "body": stored.get("body", ""), "author": stored.get("author", ""),
+            "related": related}
+
+
+def facet_values(counts: dict[str, int]) -> dict[str, int]:
+    """Facet counts most frequent first (ties by value), without the values no match has."""
+    return {value: n for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n}
