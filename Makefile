@@ -6,8 +6,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
+MVN ?= mvn
+CLUSTER_NODE := cluster/node
+CLUSTER_BUILT := $(CLUSTER_NODE)/target/.built
 
-.PHONY: demo test soak bench bench-deps browser-deps clean
+.PHONY: demo test soak bench bench-deps browser-deps clean cluster-deps
 
 $(STAMP): pyproject.toml setup.py $(wildcard analyzers/*.py analyzers/*.pyx)
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +35,16 @@ test: $(STAMP) browser-deps
 # The long load, fault and fuzz runs of issue 5 (10,000 fuzzed requests, 9 kill points, ...): CI runs them too.
 soak: $(STAMP)
 	$(BIN)/python -m pytest -m slow tests/test_soak_*.py tests/test_app_hardening.py
+
+# The OpenSearch node launcher of the local cluster (cluster/node): Maven compiles it and copies its jars into
+# cluster/node/target once (network needed then); the nodes run offline from there.
+$(CLUSTER_BUILT): $(CLUSTER_NODE)/pom.xml $(shell find $(CLUSTER_NODE)/src -name '*.java')
+	rm -rf $(CLUSTER_NODE)/target/dependency
+	$(MVN) -q -B -f $(CLUSTER_NODE)/pom.xml package dependency:copy-dependencies
+	touch $(CLUSTER_BUILT)
+
+cluster-deps: $(CLUSTER_BUILT)
+
 
 # The benchmark's peers: Debian's Lucene 8 jars for the Lucene anchor, and wrk for the HTTP load.
 bench-deps:
