@@ -10,7 +10,7 @@ MVN ?= mvn
 CLUSTER_NODE := cluster/node
 CLUSTER_BUILT := $(CLUSTER_NODE)/target/.built
 
-.PHONY: demo test soak bench bench-deps browser-deps clean cluster-deps
+.PHONY: demo test soak bench bench-deps browser-deps clean cluster-deps cluster
 
 $(STAMP): pyproject.toml setup.py $(wildcard analyzers/*.py analyzers/*.pyx)
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ $(CLUSTER_BUILT): $(CLUSTER_NODE)/pom.xml $(shell find $(CLUSTER_NODE)/src -name
 
 cluster-deps: $(CLUSTER_BUILT)
 
+# A 3-node OpenSearch 2.19.6 cluster on 127.0.0.1 (512 MB heap a node) until Ctrl-C.
+cluster: $(STAMP) cluster-deps
+	$(BIN)/python -m cluster.local_cluster
 
 # The benchmark's peers: Debian's Lucene 8 jars for the Lucene anchor, and wrk for the HTTP load.
 bench-deps:
