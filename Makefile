@@ -10,7 +10,7 @@ MVN ?= mvn
 CLUSTER_NODE := cluster/node
 CLUSTER_BUILT := $(CLUSTER_NODE)/target/.built
 
-.PHONY: demo test soak bench bench-deps browser-deps clean cluster-deps cluster
+.PHONY: demo test soak bench bench-deps browser-deps clean cluster-deps cluster test-cluster
 
 $(STAMP): pyproject.toml setup.py $(wildcard analyzers/*.py analyzers/*.pyx)
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,8 @@ test: $(STAMP) browser-deps
 soak: $(STAMP)
 	$(BIN)/python -m pytest -m slow tests/test_soak_*.py tests/test_app_hardening.py
 
-# The OpenSearch node launcher of the local cluster (cluster/node): Maven compiles it and copies its jars into
-# cluster/node/target once (network needed then); the nodes run offline from there.
+# The OpenSearch node launcher of the local cluster (cluster/): Maven compiles it and copies its jars into
+# cluster/node/target once (network needed then); `make cluster` and the cluster tests run offline from there.
 $(CLUSTER_BUILT): $(CLUSTER_NODE)/pom.xml $(shell find $(CLUSTER_NODE)/src -name '*.java')
 	rm -rf $(CLUSTER_NODE)/target/dependency
 	$(MVN) -q -B -f $(CLUSTER_NODE)/pom.xml package dependency:copy-dependencies
@@ -48,6 +48,10 @@ cluster-deps: $(CLUSTER_BUILT)
 # A 3-node OpenSearch 2.19.6 cluster on 127.0.0.1 (512 MB heap a node) until Ctrl-C.
 cluster: $(STAMP) cluster-deps
 	$(BIN)/python -m cluster.local_cluster
+
+# The tests against that cluster (marked `cluster`, left out of `make test`).
+test-cluster: $(STAMP) cluster-deps
+	$(BIN)/python -m pytest -m cluster
 
 # The benchmark's peers: Debian's Lucene 8 jars for the Lucene anchor, and wrk for the HTTP load.
 bench-deps:

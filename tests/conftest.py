@@ -7,6 +7,8 @@ import tempfile
 import pytest
 from hypothesis import settings
 
+from cluster_fixture import opensearch_cluster  # noqa: F401  (the session's OpenSearch cluster, for -m cluster)
+
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
