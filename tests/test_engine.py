@@ -88,9 +88,9 @@ def test_every_engine_offers_the_whole_interface_with_the_same_parameters():
     surface = {name: member for name, member in vars(Engine).items()
                if not name.startswith("_") and (callable(member) or isinstance(member, (property, classmethod)))}
     assert set(surface) >= {"rebuild", "add", "delete", "search", "document", "stats", "health", "close",
-                            "rank_ids", "scratch", "location"}
+                            "rank_ids", "scratch", "location", "spec"}
     for kind in ENGINE_KINDS:
-        cls = engine_class(kind)
+        cls = engine_class(kind if kind == "whoosh" else f"{kind}+http://127.0.0.1:9200/news")
         assert cls.kind == kind
         for name, member in surface.items():
             assert hasattr(cls, name), f"{cls.__name__} lacks {name}"
@@ -100,7 +100,7 @@ def test_every_engine_offers_the_whole_interface_with_the_same_parameters():
 
 
 def test_an_unknown_engine_is_a_clear_error(monkeypatch):
-    with pytest.raises(ValueError, match="unknown engine 'elastic'.*whoosh"):
+    with pytest.raises(ValueError, match="unknown engine 'elastic'.*whoosh, opensearch"):
         open_engine(None, "elastic")
     monkeypatch.setenv("ARABIC_SEARCH_ENGINE", "solr")
     with pytest.raises(ValueError, match="unknown engine 'solr'"):
@@ -151,7 +151,7 @@ def test_a_scratch_index_ranks_exactly_what_it_was_given_and_is_removed(tmp_path
     from indexer.ingest.article import Article
 
     twins = [Article(id="x", body="نص مكرر عن الطاقة"), Article(id="y", body="نص مكرر عن الطاقة")]
-    with WhooshEngine.scratch(twins, "arabic") as engine:
+    with WhooshEngine(tmp_path / "unused").scratch(twins, "arabic") as engine:
         location = Path(engine.location)
         assert sorted(engine.rank_ids("الطاقة", 10)) == ["x", "y"]  # no dedup: the eval scores what it loaded
     assert not location.exists()

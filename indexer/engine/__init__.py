@@ -23,9 +23,11 @@ from indexer.query.request import SearchRequest
 ENGINE_VARIABLE = "ARABIC_SEARCH_ENGINE"
 DEFAULT_ENGINE = "whoosh"
 
-# kind -> "module:class"; imported only when that kind is opened
+# kind -> "module:class"; imported only when that kind is opened. A kind that lives elsewhere is named by
+# a URL whose scheme starts with it: `opensearch+http://127.0.0.1:9200/news`.
 ENGINES = {
     "whoosh": "indexer.engine.whoosh_engine:WhooshEngine",
+    "opensearch": "indexer.engine.opensearch_engine:OpenSearchEngine",
 }
 ENGINE_KINDS = tuple(ENGINES)
 
@@ -41,6 +43,10 @@ class Engine(Protocol):
     @property
     def location(self) -> str:
         """Where the index lives, absolute (a directory, or a cluster address and index name)."""
+
+    @property
+    def spec(self) -> str:
+        """The `--engine` value that opens this engine again (its kind, or its URL)."""
 
     def rebuild(self, sources: Sequence[Path], *, analyzer: str = "arabic", options: SourceOptions = SourceOptions(),
                 strict: bool = False, progress: ProgressCallback | None = None,
@@ -72,25 +78,37 @@ class Engine(Protocol):
     def close(self) -> None:
         """Release what the engine holds open; the next call reopens."""
 
-    @classmethod
-    def scratch(cls, articles: Sequence[Article], analyzer: str) -> AbstractContextManager[Engine]:
-        """A throwaway index of exactly `articles` (no dedup, no cleaning), removed on exit: the eval's index."""
+    def scratch(self, articles: Sequence[Article], analyzer: str) -> AbstractContextManager[Engine]:
+        """A throwaway index of exactly `articles` (no dedup, no cleaning) beside this engine's, removed on
+        exit: the eval's index."""
 
 
-def engine_class(kind: str | None = None) -> type[Engine]:
-    """The engine class for `kind` (default: $ARABIC_SEARCH_ENGINE, else whoosh), imported on demand."""
-    kind = kind or os.environ.get(ENGINE_VARIABLE) or DEFAULT_ENGINE
-    try:
-        module_name, class_name = ENGINES[kind].split(":")
-    except KeyError:
-        raise ValueError(f"unknown engine {kind!r}; choose one of: {', '.join(ENGINE_KINDS)}") from None
+def parse_engine(spec: str | None) -> tuple[str, str | None]:
+    """(kind, URL or None) of an `--engine` value: `whoosh`, or a URL such as `opensearch+http://host:9200/news`.
+
+    None means $ARABIC_SEARCH_ENGINE, else whoosh; ValueError names what is accepted.
+    """
+    spec = spec or os.environ.get(ENGINE_VARIABLE) or DEFAULT_ENGINE
+    kind, url = (spec.split("+", 1)[0], spec) if "://" in spec else (spec, None)
+    if kind not in ENGINES:
+        raise ValueError(f"unknown engine {spec!r}; use one of: whoosh, opensearch+http://HOST:PORT/INDEX")
+    if kind != DEFAULT_ENGINE and url is None:
+        raise ValueError(f"the {kind} engine needs its URL, e.g. {kind}+http://127.0.0.1:9200/news")
+    return kind, url
+
+
+def engine_class(spec: str | None = None) -> type[Engine]:
+    """The engine class an `--engine` value names, imported on demand."""
+    module_name, class_name = ENGINES[parse_engine(spec)[0]].split(":")
     return getattr(importlib.import_module(module_name), class_name)
 
 
-def open_engine(location: str | os.PathLike | None = None, kind: str | None = None, *, warm: bool = False) -> Engine:
-    """The engine of `kind` on `location` (None: the engine's default location, e.g. $ARABIC_SEARCH_INDEX).
+def open_engine(location: str | os.PathLike | None = None, spec: str | None = None, *, warm: bool = False) -> Engine:
+    """The engine `spec` names (see `parse_engine`); the embedded engine's index is at `location` (None: its
+    default, $ARABIC_SEARCH_INDEX, else index_data/index), a cluster engine's is in its URL.
 
     `warm` prepares, whenever a reader is (re)opened, what every query needs, so that no request pays for it:
     the web app asks for it, one-off CLI commands do not.
     """
-    return engine_class(kind)(location, warm=warm)
+    _, url = parse_engine(spec)
+    return engine_class(spec)(url or location, warm=warm)

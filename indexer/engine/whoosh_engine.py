@@ -37,6 +37,10 @@ class WhooshEngine:
     def location(self) -> str:
         return str(self.root.resolve())
 
+    @property
+    def spec(self) -> str:
+        return self.kind
+
     # --- writing ---------------------------------------------------------------------------------------
 
     def rebuild(self, sources: Sequence[Path], *, analyzer: str = "arabic", options: SourceOptions = SourceOptions(),
@@ -76,14 +80,13 @@ class WhooshEngine:
     def close(self) -> None:
         self._store.close()
 
-    @classmethod
     @contextmanager
-    def scratch(cls, articles: Sequence[Article], analyzer: str) -> Iterator[WhooshEngine]:
+    def scratch(self, articles: Sequence[Article], analyzer: str) -> Iterator[WhooshEngine]:
         with tempfile.TemporaryDirectory(prefix="arabic-search-scratch-") as tmp:
             root = Path(tmp)
             with writer_lock(root):
                 publish_generation(root, lambda directory: build_index_dir(articles, directory, analyzer))
-            engine = cls(root)
+            engine = WhooshEngine(root)
             try:
                 yield engine
             finally:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from indexer.engine import engine_class
+from indexer.engine import open_engine
 from indexer.ingest.article import Article
 
 DEPTH = 100  # ranks read per query: enough for Recall@100
@@ -129,11 +129,11 @@ def load_queries(path: Path) -> list[EvalQuery]:
 
 
 def evaluate(docs: Sequence[Article], queries: Sequence[EvalQuery], analyzer_name: str,
-             engine_kind: str | None = None) -> EvalResult:
+             engine_spec: str | None = None) -> EvalResult:
     """Index `docs` in a scratch index of the engine with the production builder and rank each query with the
     production ranking (`Engine.rank_ids`)."""
     started = time.perf_counter()
-    with engine_class(engine_kind).scratch(docs, analyzer_name) as engine:
+    with open_engine(None, engine_spec).scratch(docs, analyzer_name) as engine:
         index_seconds = time.perf_counter() - started
         started = time.perf_counter()
         runs = [(engine.rank_ids(query.text, DEPTH), query.relevant) for query in queries]

@@ -131,7 +131,7 @@ def _bm25f_contribution(view: ReaderArrays, term: str) -> tuple[np.ndarray, np.n
         pseudo_tf[ids] += params.weight * tfs / norms[ids]  # a field lists each document once
         present[ids] = True
     docnums = np.flatnonzero(present).astype(np.int32)
-    return docnums, saturate(pseudo_tf[docnums], view.doc_count)
+    return docnums, saturate(pseudo_tf[docnums], view.doc_count, len(docnums))
 
 
 def _exact_contribution(view: ReaderArrays, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -139,7 +139,7 @@ def _exact_contribution(view: ReaderArrays, term: str) -> tuple[np.ndarray, np.n
     if not len(ids):
         return EMPTY_DOCNUMS, EMPTY_SCORES
     norms = view.length_norms(EXACT_FIELD, EXACT_PARAMS.b)
-    return ids, saturate(tfs / norms[ids], view.doc_count)
+    return ids, saturate(tfs / norms[ids], view.doc_count, len(ids))
 
 
 def _rerank(ctx: _QueryState, scores: np.ndarray, mask: np.ndarray, phrases: list[list[str]]) -> None:

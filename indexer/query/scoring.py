@@ -50,9 +50,9 @@ def bm25_idf(doc_count: int, df: int) -> float:
     return math.log(1.0 + (doc_count - df + 0.5) / (df + 0.5))
 
 
-def saturate(pseudo_tf: np.ndarray, doc_count: int) -> np.ndarray:
-    """BM25's saturation of a (length-normalized) frequency, times the term's idf."""
-    idf = bm25_idf(doc_count, len(pseudo_tf))
+def saturate(pseudo_tf: np.ndarray, doc_count: int, df: int) -> np.ndarray:
+    """BM25's saturation of a (length-normalized) frequency, times the idf of a term in `df` documents."""
+    idf = bm25_idf(doc_count, df)
     return (idf * pseudo_tf * (K1 + 1.0) / (K1 + pseudo_tf)).astype(np.float32)
 
 

@@ -3,23 +3,27 @@ from __future__ import annotations
 
 import click
 
-from indexer.engine import ENGINE_KINDS, Engine, open_engine
+from indexer.engine import Engine, open_engine
 
 
 def engine_options(command):
     """Add `--index DIR` and `--engine KIND` to a command; it receives them as `index_dir`, `engine_kind`."""
-    command = click.option(
-        "--engine", "engine_kind", type=click.Choice(ENGINE_KINDS), default=None,
-        help="Engine that holds the index (default: $ARABIC_SEARCH_ENGINE, else whoosh).",
-    )(command)
+    command = engine_option(command)
     return click.option(
         "--index", "index_dir", metavar="DIR",
         help="Index location (default: $ARABIC_SEARCH_INDEX, else index_data/index).",
     )(command)
 
 
+engine_option = click.option(
+    "--engine", "engine_kind", metavar="whoosh|URL", default=None,
+    help="Engine that holds the index: whoosh (embedded, the default) or a cluster URL such as "
+         "opensearch+http://127.0.0.1:9200/news (default: $ARABIC_SEARCH_ENGINE, else whoosh).",
+)
+
+
 def engine_from(index_dir: str | None, engine_kind: str | None) -> Engine:
     try:
         return open_engine(index_dir, engine_kind)
-    except ValueError as error:  # an unknown $ARABIC_SEARCH_ENGINE
+    except ValueError as error:  # an unknown engine, a malformed URL
         raise click.UsageError(str(error)) from None

@@ -15,10 +15,10 @@ import click
 
 from analyzers.registry import ANALYZER_NAMES
 from indexer.eval import EvalResult, evaluate, load_docs, load_queries
-from indexer.engine import ENGINE_KINDS
+from indexer.engine import parse_engine
 from indexer.errors import IndexUnavailable
 from indexer.query.request import InvalidRequest, parse_search_request
-from search_app.cli.engine_options import engine_from, engine_options
+from search_app.cli.engine_options import engine_from, engine_option, engine_options
 
 EXIT_BAD_QUERY = 2
 EXIT_NO_INDEX = 5
@@ -99,8 +99,7 @@ def _terminal_text(fragment: str) -> str:
               help="Queries, one JSON object per line: {id, text, relevant: [doc ids]} (.jsonl or .jsonl.gz).")
 @click.option("--analyzer", "analyzers", multiple=True, type=click.Choice(ANALYZER_NAMES),
               help="Analyzer to measure; repeatable (default: arabic).")
-@click.option("--engine", "engine_kind", type=click.Choice(ENGINE_KINDS), default=None,
-              help="Engine that builds the scratch index (default: $ARABIC_SEARCH_ENGINE, else whoosh).")
+@engine_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per analyzer per line.")
 def eval_command(docs_path, queries_path, analyzers, engine_kind, as_json):
     """Measure retrieval quality: MRR@10, Recall@1/10/100 and nDCG@10 per analyzer.
@@ -108,6 +107,10 @@ def eval_command(docs_path, queries_path, analyzers, engine_kind, as_json):
     Each analyzer gets a temporary index built with the production schema and ranking, and every query
     runs through the production query path. Queries without relevant documents are skipped.
     """
+    try:
+        parse_engine(engine_kind)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     docs = load_docs(docs_path)
     queries = load_queries(queries_path)
     for name in analyzers or ("arabic",):

@@ -43,7 +43,7 @@ def serve(bind: str, index_dir: str | None, engine_kind: str | None, workers: in
         engine.close()
     # workers get the absolute location and the engine's kind, whatever their cwd and environment
     click.echo(f"serving {documents} documents from {engine.location} on http://{bind}/", err=True)
-    env = {**os.environ, "ARABIC_SEARCH_INDEX": engine.location, ENGINE_VARIABLE: engine.kind}
+    env = {**os.environ, "ARABIC_SEARCH_INDEX": engine.location, ENGINE_VARIABLE: engine.spec}
     env.pop("ARABIC_SEARCH_DEBUG", None)
     argv = gunicorn_argv(bind, workers)
     sys.stdout.flush()

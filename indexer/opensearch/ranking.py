@@ -1,0 +1,212 @@
+"""Ranking on the cluster exactly as the embedded engine ranks: the cluster finds and filters, Python scores.
+
+The cluster returns the best CANDIDATES matches by its own per-field BM25 (same k1 and b, weighted as our
+fields), with their terms and lengths. Python then scores them with the production BM25F of
+`query.scoring`, from collection statistics the cluster counts in one msearch (live documents, each stemmed
+term's documents over title, lead and body together, each exact word's, the summed field lengths), adds the
+quoted-phrase bonus to the best RERANK_DEPTH, and orders by score then insertion order. So a page matches
+the embedded engine's whenever the true best hits are among the candidates, which the per-field BM25
+almost always puts there.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.opensearch.mapping import PHRASE_TERM_FIELDS, TERM_FIELDS
+from indexer.opensearch.query_dsl import MatchTranslator, keyword_in, phrase_in, term_in
+from indexer.query.parser import Group
+from indexer.query.request import SearchRequest
+from indexer.query.scoring import (EXACT_PARAMS, FRAME_WEIGHT, PHRASE_WEIGHT, RERANK_DEPTH, TEXT_FIELDS, bm25_idf,
+                                   is_plain_text, phrase_terms, question_frame_terms, saturate, scoring_terms)
+from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS
+
+CANDIDATES = 300  # hits the cluster hands to the exact scoring; never fewer than the page's end
+MAX_FACET_VALUES = 1000
+SOURCE_FIELDS = [*TERM_FIELDS.values(), "lengths", "seq"]
+
+
+@dataclass(frozen=True)
+class ClusterQuery:
+    """What one request asks of the cluster: the match filter, the scoring terms and the phrases."""
+
+    match: dict
+    stemmed: Counter
+    exact: Counter
+    phrases: list[list[str]]
+    sort: str
+
+    @property
+    def terms(self) -> frozenset[str]:
+        return frozenset(self.stemmed)
+
+
+def cluster_query(request: SearchRequest, tree: Group, analyzers: dict) -> ClusterQuery:
+    """The match filter (request filters included) and the scoring terms, as the embedded `rank` builds them."""
+    text, sort = request.q, request.sort
+    stemmed, exact = scoring_terms(analyzers, tree)
+    for term in question_frame_terms(analyzers["body"], text):
+        if stemmed[term] >= 1:
+            stemmed[term] -= 1 - FRAME_WEIGHT
+    if not text.strip():
+        match, sort = {"match_all": {}}, "date"  # nothing to be relevant to: the latest first
+    elif is_plain_text(analyzers, tree):
+        fields = [TERM_FIELDS[name] for name in TEXT_FIELDS]
+        match = {"bool": {"should": [term_in(fields, term) for term in stemmed], "minimum_should_match": 1}} \
+            if stemmed else {"match_none": {}}
+    else:
+        match = MatchTranslator(analyzers).group(tree) or {"match_none": {}}
+    filters = [match, *_request_filters(request)]
+    phrases = phrase_terms(analyzers, tree) if sort == "relevance" else []
+    return ClusterQuery({"bool": {"filter": filters}}, stemmed, exact, phrases, sort)
+
+
+def _request_filters(request: SearchRequest) -> list[dict]:
+    filters = []
+    if request.sources:
+        filters.append(keyword_in("source", request.sources))
+    if request.categories:
+        filters.append(keyword_in("category", request.categories))
+    if request.date_from or request.date_to:
+        bounds = {}
+        if request.date_from:
+            bounds["gte"] = request.date_from.replace(tzinfo=None).isoformat()
+        if request.date_to:
+            bounds["lte"] = request.date_to.replace(tzinfo=None).isoformat()
+        filters.append({"range": {"published": bounds}})
+    return filters
+
+
+def _candidate_scoring(query: ClusterQuery) -> list[dict]:
+    """Per-field BM25 clauses weighted as our fields: only to pick the candidates Python scores exactly."""
+    clauses = []
+    for term, count in query.stemmed.items():
+        for name, params in TEXT_FIELDS.items():
+            clauses.append({"term": {TERM_FIELDS[name]: {"value": term, "boost": params.weight * count}}})
+    for term, count in query.exact.items():
+        clauses.append({"term": {TERM_FIELDS[EXACT_FIELD]: {"value": term, "boost": EXACT_PARAMS.weight * count}}})
+    for index, terms in enumerate(query.phrases):
+        for field in PHRASE_TERM_FIELDS:  # named, with no weight: only to learn which candidates hold them
+            clauses.append({"match_phrase": {field: {**phrase_in(field, terms)["match_phrase"][field],
+                                                     "boost": 0.0, "_name": f"phrase{index}"}}})
+    return clauses
+
+
+def search_body(query: ClusterQuery, offset: int, limit: int) -> dict:
+    """The one search request of a page: candidates (or the date-sorted page), total and facet counts."""
+    body = {
+        "query": {"bool": {"filter": [query.match], "should": _candidate_scoring(query)}},
+        "track_total_hits": True,
+        "aggs": {name: {"terms": {"field": name, "size": MAX_FACET_VALUES}} for name in FACET_FIELDS},
+        "_source": ["id", "title", "body", "source", "category", "published", "url", *SOURCE_FIELDS],
+    }
+    if query.sort == "date":
+        body.update(from_=offset, size=limit)
+        body["sort"] = [{"published": {"order": "desc", "missing": "_last"}}, "_score", {"seq": "asc"}]
+    else:
+        body.update(from_=0, size=max(CANDIDATES, offset + limit))
+    body["from"] = body.pop("from_")
+    return body
+
+
+def statistics_requests(index: str, query: ClusterQuery) -> tuple[list[dict], list[tuple]]:
+    """msearch lines for the collection statistics the exact scoring needs, and what each answers."""
+    lines, keys = [], []
+
+    def count(key, clause):
+        lines.extend([{"index": index}, {"size": 0, "track_total_hits": True, "query": clause}])
+        keys.append(key)
+
+    count(("docs",), {"match_all": {}})
+    text_fields = [TERM_FIELDS[name] for name in TEXT_FIELDS]
+    for term in query.stemmed:
+        count(("stemmed", term), term_in(text_fields, term))
+    for term in query.exact:
+        count(("exact", term), {"term": {TERM_FIELDS[EXACT_FIELD]: term}})
+    for term in {term for terms in query.phrases for term in terms}:
+        count(("body", term), {"term": {TERM_FIELDS["body"]: term}})
+    lines.extend([{"index": index}, {"size": 0, "aggs": {
+        name: {"sum": {"field": f"lengths.{name}"}} for name in TERM_FIELDS}}])
+    keys.append(("lengths",))
+    return lines, keys
+
+
+@dataclass
+class Statistics:
+    docs: int
+    df: dict  # ("stemmed" | "exact" | "body", term) -> documents
+    average_length: dict  # field -> average stored length over live documents
+
+
+def read_statistics(responses: list[dict], keys: list[tuple]) -> Statistics:
+    counts, averages, docs = {}, {}, 0
+    for key, response in zip(keys, responses):
+        if "error" in response:
+            raise RuntimeError(f"statistics request failed: {response['error']}")
+        if key == ("docs",):
+            docs = response["hits"]["total"]["value"]
+        elif key == ("lengths",):
+            sums = {name: agg["value"] for name, agg in response["aggregations"].items()}
+        else:
+            counts[key] = response["hits"]["total"]["value"]
+    averages = {name: (total / docs if docs else 0.0) for name, total in sums.items()}
+    return Statistics(docs, counts, averages)
+
+
+def exact_scores(hits: list[dict], query: ClusterQuery, stats: Statistics) -> np.ndarray:
+    """The production scores of the candidate hits (BM25F of the stemmed terms, BM25 of the exact words)."""
+    scores = np.zeros(len(hits), dtype=np.float32)
+    if not hits:
+        return scores
+    tokens = {name: [hit["_source"].get(field, "").split() for hit in hits] for name, field in TERM_FIELDS.items()}
+    norms = {name: _norms(hits, name, params.b, stats) for name, params in (*TEXT_FIELDS.items(),
+                                                                              (EXACT_FIELD, EXACT_PARAMS))}
+    for term, count in query.stemmed.items():
+        pseudo_tf = np.zeros(len(hits), dtype=np.float32)
+        for name, params in TEXT_FIELDS.items():
+            tfs = np.array([doc.count(term) for doc in tokens[name]], dtype=np.float32)
+            pseudo_tf += params.weight * tfs / norms[name]
+        present = pseudo_tf > 0
+        if present.any():
+            scores[present] += count * saturate(pseudo_tf[present], stats.docs, stats.df[("stemmed", term)])
+    for term, count in query.exact.items():
+        tfs = np.array([doc.count(term) for doc in tokens[EXACT_FIELD]], dtype=np.float32) / norms[EXACT_FIELD]
+        present = tfs > 0
+        if present.any():
+            scores[present] += count * EXACT_PARAMS.weight * saturate(tfs[present], stats.docs,
+                                                                      stats.df[("exact", term)])
+    return scores
+
+
+def _norms(hits: list[dict], name: str, b: float, stats: Statistics) -> np.ndarray:
+    """BM25's 1 - b + b·len/avglen per hit (1.0 where the field is empty), as ReaderArrays.length_norms."""
+    lengths = np.array([hit["_source"].get("lengths", {}).get(name, 0) for hit in hits], dtype=np.float32)
+    average = stats.average_length.get(name) or 1.0
+    norms = (1.0 - b + b * lengths / average).astype(np.float32)
+    norms[norms <= 0] = 1.0
+    return norms
+
+
+def phrase_bonus(hits: list[dict], scores: np.ndarray, query: ClusterQuery, stats: Statistics) -> None:
+    """Raise those of the best RERANK_DEPTH scoring hits that hold a quoted phrase exactly (in place)."""
+    if not query.phrases:
+        return
+    scored = np.flatnonzero(scores > 0)
+    best = scored[np.lexsort((_seqs(hits)[scored], -scores[scored]))][:RERANK_DEPTH]
+    bonus = np.zeros(len(best), dtype=np.float64)
+    for index, terms in enumerate(query.phrases):
+        weight = sum(bm25_idf(stats.docs, stats.df[("body", term)]) for term in terms)
+        present = np.array([f"phrase{index}" in (hits[p].get("matched_queries") or ()) for p in best], dtype=bool)
+        bonus += PHRASE_WEIGHT * weight * present
+    scores[best] += bonus.astype(np.float32)
+
+
+def _seqs(hits: list[dict]) -> np.ndarray:
+    return np.array([hit["_source"].get("seq", 0) for hit in hits], dtype=np.int64)
+
+
+def order(hits: list[dict], scores: np.ndarray) -> np.ndarray:
+    """Best score first, ties by insertion order, as the embedded engine breaks them by document number."""
+    return np.lexsort((_seqs(hits), -scores))

@@ -1,0 +1,158 @@
+"""The cluster engine on a real 3-node OpenSearch cluster, against the embedded engine on the same articles.
+
+Both engines get the same source file; every query of the table must give the same response from both
+(hits in order, totals, facets, suggestion, highlights, scores), because the cluster engine parses,
+analyzes and scores in Python with the embedded engine's code. Then the cluster engine's own life: alias
+switch on reindex, add, delete, document with related, stats, health, a dead cluster, and the web app.
+Marked `cluster` (`make test-cluster`); every wait is bounded.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from indexer.engine import open_engine
+from indexer.errors import IndexNotFound, IndexUnavailable
+from indexer.query.request import parse_search_request
+from test_search_core import ARTICLES
+
+pytestmark = pytest.mark.cluster
+
+# (query parameters, what the case is about)
+QUERIES = [
+    ({"q": "زيارة وزير الدفاع"}, "free words, a diacritized body"),
+    ({"q": "الدِّفاعِ"}, "a diacritized query"),
+    ({"q": "واشنطن"}, "a name"),
+    ({"q": "وزيرُ"}, "a case ending"),
+    ({"q": "بزيارة"}, "a proclitic on the word"),
+    ({"q": '"كرة القدم"'}, "a phrase"),
+    ({"q": '"التعاون الأمني" قطر'}, "an optional phrase among words"),
+    ({"q": "قطر -كرة"}, "an exclusion"),
+    ({"q": "قطر NOT مباراة"}, "NOT"),
+    ({"q": "قطر AND مباراة"}, "AND"),
+    ({"q": "اقتصاد OR مباراة OR تأجيل", "per_page": "100"}, "OR"),
+    ({"q": "title:ترحب"}, "a field"),
+    ({"q": "source:bbc قطر"}, "a source named in the query, any case"),
+    ({"q": "قطر", "source": "BBC"}, "a source filter"),
+    ({"q": "", "category": "politics", "from": "2018-06-01", "to": "2018-06-30"}, "a date window"),
+    ({"q": "", "sort": "date", "per_page": "100"}, "browse by date, undated last"),
+    ({"q": "مباراة", "per_page": "5", "page": "2"}, "a second page"),
+    ({"q": "مبارات"}, "a misspelling: the suggestion"),
+    ({"q": "مبارات كرة"}, "an unknown word among known ones"),
+    ({"q": "مبار*"}, "a prefix"),
+    ({"q": "اختبار"}, "markup in the article comes back escaped"),
+    ({"q": "في من على"}, "stopwords only"),
+    ({"q": "\"((("}, "broken syntax"),
+    ({"q": "ما اسم العاصمة"}, "a question frame"),
+]
+
+
+def _feed(path: Path) -> Path:
+    rows = [{"id": a.id, "title": a.title, "text": a.body, "source": a.source, "category": a.category,
+             "date": a.published.isoformat() if a.published else None} for a in ARTICLES]
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def _cluster_spec(cluster, name: str) -> str:
+    return f"opensearch+{cluster.url}/{name}"
+
+
+@pytest.fixture(scope="module")
+def engines(opensearch_cluster, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("engines")
+    feed = _feed(tmp / "articles.jsonl")
+    embedded = open_engine(tmp / "index", "whoosh")
+    cluster = open_engine(None, _cluster_spec(opensearch_cluster, f"parity-{uuid.uuid4().hex[:8]}"))
+    assert embedded.rebuild([feed]).indexed == cluster.rebuild([feed]).indexed == len(ARTICLES)
+    yield embedded, cluster
+    embedded.close()
+    cluster.close()
+
+
+@pytest.mark.parametrize("args, case", QUERIES, ids=[case for _, case in QUERIES])
+def test_both_engines_answer_alike(engines, args, case):
+    embedded, cluster = engines
+    request = parse_search_request(args)
+    ours, theirs = embedded.search(request), cluster.search(request)
+    ours.pop("took_ms"), theirs.pop("took_ms")
+    assert theirs == ours, case
+
+
+def test_related_articles_and_unknown_documents(engines):
+    _, cluster = engines
+    document = cluster.document("visit")
+    assert document["id"] == "visit" and "الدِّفاعِ" in document["body"]
+    assert document["related"] and document["related"][0]["id"] == "visit2"  # the other visit story
+    assert all(item["id"] != "visit" for item in document["related"])
+    assert cluster.document("no-such-id") is None
+
+
+def test_reindex_switches_the_alias_and_removes_the_old_index(opensearch_cluster, tmp_path):
+    spec = _cluster_spec(opensearch_cluster, f"life-{uuid.uuid4().hex[:8]}")
+    engine = open_engine(None, spec)
+    with pytest.raises(IndexNotFound, match="reindex"):
+        engine.health()
+    feed = _feed(tmp_path / "a.jsonl")
+    first = engine.rebuild([feed]).generation
+    second = engine.rebuild([feed]).generation
+    client = opensearch_cluster.client(0)
+    assert list(client.indices.get_alias(name=spec.rsplit("/", 1)[1])) == [second]
+    assert not client.indices.exists(index=first)
+    health = engine.health()
+    assert (health["documents"], health["generation"], health["nodes"]) == (len(ARTICLES), second, 3)
+
+    extra = tmp_path / "b.jsonl"
+    extra.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in [
+        {"id": "new", "title": "الطقس", "text": "أمطار غزيرة متوقعة غدا في العاصمة"},
+        {"id": "visit", "title": "وزير الدفاع يصل إلى واشنطن", "text": "وصل وزير الدفاع اليوم إلى واشنطن."},
+        {"id": "copy", "title": "نسخة", "text": ARTICLES[2].body},  # the body of another live article
+    ]) + "\n", encoding="utf-8")
+    added = engine.add([extra])
+    assert (added.indexed, added.updated, added.duplicates) == (1, 1, 1)
+    found = engine.search(parse_search_request({"q": "يصل"}))
+    assert [hit["id"] for hit in found["hits"]] == ["visit"]
+    deleted = engine.delete(["new", "missing"])
+    assert (deleted.deleted, deleted.not_found) == (1, ["missing"])
+    stats = engine.stats()
+    assert stats["documents"] == len(ARTICLES) and stats["sources"]["BBC"] == 1  # "visit" lost its source
+    assert stats["generation"] == second and stats["size_bytes"] > 0
+    engine.close()
+
+
+def test_a_cluster_that_is_not_there_is_a_clear_error(tmp_path):
+    from cluster.local_cluster import free_ports
+
+    engine = open_engine(None, f"opensearch+http://127.0.0.1:{free_ports(1)[0]}/news")
+    with pytest.raises(IndexUnavailable, match="cannot reach the OpenSearch cluster at http://127.0.0.1"):
+        engine.search(parse_search_request({"q": "قطر"}))
+    with pytest.raises(IndexUnavailable, match="cannot reach"):
+        engine.rebuild([_feed(tmp_path / "a.jsonl")])
+    from click.testing import CliRunner
+
+    from search_app.cli import cli
+
+    result = CliRunner().invoke(cli, ["search", "قطر", "--engine", engine.spec])
+    assert result.exit_code == 5 and "cannot reach the OpenSearch cluster" in result.output
+    refused = CliRunner().invoke(cli, ["stats", "--engine", "opensearch+http://127.0.0.1:9200/Bad Name"])
+    assert refused.exit_code == 2 and "index name" in refused.output
+
+
+def test_the_web_app_serves_from_the_cluster(engines):
+    from search_app.factory import create_app
+
+    _, cluster = engines
+    client = create_app({"ENGINE": cluster.spec}).test_client()
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "ok" and health["index"]["documents"] == len(ARTICLES)
+    answer = client.get("/api/search", query_string={"q": "اختبار"})
+    assert "<script" not in answer.get_data(as_text=True) and "<b>" not in answer.get_data(as_text=True)
+    for hit in answer.get_json()["hits"]:  # ingest strips the markup; what reaches HTML is escaped or <mark>
+        for fragment in hit["highlights"].values():
+            assert "<" not in fragment.replace("<mark>", "").replace("</mark>", "")
+    page = client.get("/", query_string={"q": "زيارة"})
+    assert page.status_code == 200 and "<mark>" in page.get_data(as_text=True)
+    assert client.get("/api/documents/visit").get_json()["id"] == "visit"
