@@ -59,8 +59,7 @@ class OpenSearchEngine:
 
     def __init__(self, location: str, *, warm: bool = False) -> None:
         self._where = ClusterLocation.parse(location)
-        self._client = OpenSearch(hosts=[self._where.url], timeout=REQUEST_TIMEOUT, max_retries=3,
-                                  retry_on_timeout=True)
+        self._opened: OpenSearch | None = None
         self._per_index: dict[str, tuple[dict, WordTerms, RememberedWords]] = {}
 
     @property
@@ -70,6 +69,19 @@ class OpenSearchEngine:
     @property
     def spec(self) -> str:
         return self._where.spec
+
+    @property
+    def _client(self) -> OpenSearch:
+        """The client, made on first use (inside `_cluster_errors`, so an unreachable cluster is reported).
+
+        The URL names one node; sniffing learns the others at start and again when a node fails, so losing
+        the node of the URL does not stop the engine.
+        """
+        if self._opened is None:
+            self._opened = OpenSearch(hosts=[self._where.url], timeout=REQUEST_TIMEOUT, max_retries=3,
+                                      retry_on_timeout=True, retry_on_status=(429, 502, 503, 504),
+                                      sniff_on_start=True, sniff_on_connection_fail=True, sniffer_timeout=60)
+        return self._opened
 
     # --- writing ---------------------------------------------------------------------------------------
 
@@ -236,7 +248,9 @@ class OpenSearchEngine:
                 "nodes": cluster["number_of_nodes"]}
 
     def close(self) -> None:
-        self._client.close()
+        if self._opened is not None:
+            self._opened.close()
+            self._opened = None
 
     @contextmanager
     def scratch(self, articles: Sequence[Article], analyzer: str) -> Iterator[OpenSearchEngine]:
@@ -386,6 +400,9 @@ class OpenSearchEngine:
             raise IndexUnavailable(f"cannot reach the OpenSearch cluster at {self._where.url} ({error.info or error})"
                                    ) from None
         except TransportError as error:
+            if error.status_code == "N/A":  # no answer at all: the client could not even learn the nodes
+                raise IndexUnavailable(f"cannot reach the OpenSearch cluster at {self._where.url} ({error.error})"
+                                       ) from None
             raise IndexUnavailable(f"the OpenSearch cluster at {self._where.url} refused: {error}") from None
 
 
