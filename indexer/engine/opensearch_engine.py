@@ -272,16 +272,15 @@ class OpenSearchEngine:
 
     def _ranked(self, index: str, query: ClusterQuery, offset: int, limit: int):
         """(hits of the page in order, their scores, total, facet aggregations)."""
-        found = self._client.search(index=index, body=search_body(query, offset, limit),
-                                    search_type="dfs_query_then_fetch")
-        hits = found["hits"]["hits"]
-        total = found["hits"]["total"]["value"]
+        stats = None
         if query.stemmed or query.exact:
             lines, keys = statistics_requests(index, query)
             stats = read_statistics(self._client.msearch(body=lines)["responses"], keys)
-            scores = exact_scores(hits, query, stats)
-        else:
-            stats, scores = None, np.zeros(len(hits), dtype=np.float32)
+        found = self._client.search(index=index, body=search_body(query, stats, offset, limit),
+                                    search_type="dfs_query_then_fetch")  # one set of field statistics for all shards
+        hits = found["hits"]["hits"]
+        total = found["hits"]["total"]["value"]
+        scores = exact_scores(hits, query, stats) if stats else np.zeros(len(hits), dtype=np.float32)
         if query.sort == "date":
             return hits, list(scores), total, found["aggregations"]
         if stats is not None:

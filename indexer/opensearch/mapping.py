@@ -1,12 +1,13 @@
 """What an index of the cluster engine holds: the stored article, our analyzed terms per field, lengths.
 
 The term fields are whitespace-tokenized strings of the terms our analyzer produced, in order, so the
-cluster's positions are ours and phrases match as in the embedded engine. Scoring happens in Python
-(`ranking`); the per-field BM25 similarities only pick the candidates, with the same b as our BM25F.
+cluster's positions are ours and phrases match as in the embedded engine. Each term field scores a match
+as BM25F's per-field part, boost·tf / (1 - b + b·length/average length) (a scripted similarity), so that a
+query can saturate a term's sum over the fields once, as BM25F does (see `ranking`).
 """
 from __future__ import annotations
 
-from indexer.query.scoring import EXACT_PARAMS, K1, TEXT_FIELDS
+from indexer.query.scoring import EXACT_PARAMS, TEXT_FIELDS
 from indexer.storage.schema import EXACT_FIELD
 
 # our field -> the cluster field of its analyzed terms
@@ -22,11 +23,19 @@ def _field_b(name: str) -> float:
     return TEXT_FIELDS[name].b if name in TEXT_FIELDS else EXACT_PARAMS.b
 
 
+def _pseudo_tf_similarity(b: float) -> dict:
+    """A match's length-normalized, weighted frequency in one field: what BM25F sums before saturating."""
+    source = (f"double average = (double) field.sumTotalTermFreq / Math.max(1L, field.docCount); "
+              f"double norm = 1.0 - {b} + {b} * doc.length / Math.max(average, 1.0); "
+              f"return query.boost * doc.freq / (norm > 0 ? norm : 1.0);")
+    return {"type": "scripted", "script": {"source": source}}
+
+
 def index_body(analyzer: str, shards: int = SHARDS, replicas: int = REPLICAS) -> dict:
     """Settings and mappings of a new index whose terms were made by our analyzer `analyzer`."""
-    similarities = {f"bm25_{name}": {"type": "BM25", "k1": K1, "b": _field_b(name)} for name in TERM_FIELDS}
+    similarities = {f"pseudo_tf_{name}": _pseudo_tf_similarity(_field_b(name)) for name in TERM_FIELDS}
     term_fields = {
-        field: {"type": "text", "analyzer": "our_terms", "similarity": f"bm25_{name}"}
+        field: {"type": "text", "analyzer": "our_terms", "similarity": f"pseudo_tf_{name}"}
         for name, field in TERM_FIELDS.items()
     }
     keyword = {"type": "keyword"}

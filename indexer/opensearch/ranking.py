@@ -1,12 +1,12 @@
 """Ranking on the cluster exactly as the embedded engine ranks: the cluster finds and filters, Python scores.
 
-The cluster returns the best CANDIDATES matches by its own per-field BM25 (same k1 and b, weighted as our
-fields), with their terms and lengths. Python then scores them with the production BM25F of
-`query.scoring`, from collection statistics the cluster counts in one msearch (live documents, each stemmed
-term's documents over title, lead and body together, each exact word's, the summed field lengths), adds the
-quoted-phrase bonus to the best RERANK_DEPTH, and orders by score then insertion order. So a page matches
-the embedded engine's whenever the true best hits are among the candidates, which the per-field BM25
-almost always puts there.
+First one msearch counts the collection statistics (live documents, each stemmed term's documents over
+title, lead and body together, each exact word's, the summed field lengths). Then the cluster returns the
+best CANDIDATES matches by BM25F computed in the cluster: each term field scores a match as BM25F's
+per-field part (mapping.py), and a script_score per term saturates their sum once with the idf of those
+counts; only its length quantization (Lucene's) differs from ours. Python then scores the candidates with
+the production BM25F of `query.scoring` on our own stored lengths, adds the quoted-phrase bonus to the
+best RERANK_DEPTH, and orders by score then insertion order, so a page is the embedded engine's.
 """
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from indexer.opensearch.mapping import PHRASE_TERM_FIELDS, TERM_FIELDS
 from indexer.opensearch.query_dsl import MatchTranslator, keyword_in, phrase_in, term_in
 from indexer.query.parser import Group
 from indexer.query.request import SearchRequest
-from indexer.query.scoring import (EXACT_PARAMS, FRAME_WEIGHT, PHRASE_WEIGHT, RERANK_DEPTH, TEXT_FIELDS, bm25_idf,
-                                   is_plain_text, phrase_terms, question_frame_terms, saturate, scoring_terms)
+from indexer.query.scoring import (EXACT_PARAMS, FRAME_WEIGHT, K1, PHRASE_WEIGHT, RERANK_DEPTH, TEXT_FIELDS,
+                                   bm25_idf, is_plain_text, phrase_terms, question_frame_terms, saturate,
+                                   scoring_terms)
 from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS
 
 CANDIDATES = 300  # hits the cluster hands to the exact scoring; never fewer than the page's end
@@ -79,14 +80,27 @@ def _request_filters(request: SearchRequest) -> list[dict]:
     return filters
 
 
-def _candidate_scoring(query: ClusterQuery) -> list[dict]:
-    """Per-field BM25 clauses weighted as our fields: only to pick the candidates Python scores exactly."""
+SATURATE = "params.weight * params.idf * _score * (params.k1 + 1.0) / (params.k1 + _score)"
+
+
+def _saturated(clause: dict, weight: float, idf: float) -> dict:
+    return {"script_score": {"query": clause, "script": {"source": SATURATE,
+                                                          "params": {"weight": weight, "idf": idf, "k1": K1}}}}
+
+
+def _candidate_scoring(query: ClusterQuery, stats: Statistics | None) -> list[dict]:
+    """BM25F in the cluster, to pick the candidates: per term, the fields' weighted pseudo-frequencies summed
+    (the similarity of mapping.py) and saturated once with the term's idf over the three fields."""
     clauses = []
-    for term, count in query.stemmed.items():
-        for name, params in TEXT_FIELDS.items():
-            clauses.append({"term": {TERM_FIELDS[name]: {"value": term, "boost": params.weight * count}}})
-    for term, count in query.exact.items():
-        clauses.append({"term": {TERM_FIELDS[EXACT_FIELD]: {"value": term, "boost": EXACT_PARAMS.weight * count}}})
+    if stats is not None:
+        for term, count in query.stemmed.items():
+            fields = [{"term": {TERM_FIELDS[name]: {"value": term, "boost": params.weight}}}
+                      for name, params in TEXT_FIELDS.items()]
+            idf = bm25_idf(stats.docs, stats.df[("stemmed", term)])
+            clauses.append(_saturated({"bool": {"should": fields}}, count, idf))
+        for term, count in query.exact.items():
+            idf = bm25_idf(stats.docs, stats.df[("exact", term)])
+            clauses.append(_saturated({"term": {TERM_FIELDS[EXACT_FIELD]: term}}, count * EXACT_PARAMS.weight, idf))
     for index, terms in enumerate(query.phrases):
         for field in PHRASE_TERM_FIELDS:  # named, with no weight: only to learn which candidates hold them
             clauses.append({"match_phrase": {field: {**phrase_in(field, terms)["match_phrase"][field],
@@ -94,10 +108,10 @@ def _candidate_scoring(query: ClusterQuery) -> list[dict]:
     return clauses
 
 
-def search_body(query: ClusterQuery, offset: int, limit: int) -> dict:
+def search_body(query: ClusterQuery, stats: Statistics | None, offset: int, limit: int) -> dict:
     """The one search request of a page: candidates (or the date-sorted page), total and facet counts."""
     body = {
-        "query": {"bool": {"filter": [query.match], "should": _candidate_scoring(query)}},
+        "query": {"bool": {"filter": [query.match], "should": _candidate_scoring(query, stats)}},
         "track_total_hits": True,
         "aggs": {name: {"terms": {"field": name, "size": MAX_FACET_VALUES}} for name in FACET_FIELDS},
         "_source": ["id", "title", "body", "source", "category", "published", "url", *SOURCE_FIELDS],

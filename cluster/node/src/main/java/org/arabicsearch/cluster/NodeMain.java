@@ -7,6 +7,7 @@ import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
 import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
 import org.opensearch.analysis.common.CommonAnalysisPlugin;
+import org.opensearch.painless.PainlessPlugin;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.http.HttpServerTransport;
 import org.opensearch.node.MockNode;
@@ -119,7 +120,8 @@ public final class NodeMain {
         }
         Settings settings = builder.build();
 
-        List<Class<? extends Plugin>> plugins = List.of(Netty4Plugin.class, CommonAnalysisPlugin.class);
+        List<Class<? extends Plugin>> plugins = List.of(Netty4Plugin.class, CommonAnalysisPlugin.class,
+            PainlessPlugin.class);
         Object lock = new Object();
         Node[] holder = new Node[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
