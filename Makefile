@@ -60,7 +60,7 @@ bench-deps:
 	  SUDO=$$( [ "$$(id -u)" -ne 0 ] && echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends liblucene8-java wrk; }
 
-bench: $(STAMP) bench-deps
+bench: $(STAMP) bench-deps cluster-deps
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SECTION_NAMES = ("analyzer", "quality", "index", "search", "http")
+SECTION_NAMES = ("analyzer", "quality", "index", "search", "http", "cluster")
 QUALITY_ANALYZERS = ("whoosh-standard", "light10", "arabic")
 SPEED_ANALYZERS = ("light10", "arabic")
 # Analyzers with memos, whose second pass over the same text is worth timing (light10 has none: its

@@ -120,8 +120,30 @@ def http_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None
     return "HTTP through gunicorn on loopback (no Lucene HTTP peer)", headers, rows
 
 
+def cluster_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None:
+    run = results.get("cluster")
+    if not run:
+        return None
+    headers = ["engine", "docs", "reindex docs/s", "search p50 ms", "search p95 ms", "docs/s ÷ Lucene",
+               "p50 ÷ Lucene", "p95 ÷ Lucene"]
+    lucene = (run.get("lucene_docs_per_s"), run.get("lucene_p50_ms"), run.get("lucene_p95_ms"))
+
+    def row(name, docs_per_s, p50, p95):
+        return [name, fmt_int(run.get("docs")), fmt_int(docs_per_s), fmt_ms(p50), fmt_ms(p95),
+                fmt_ratio(ratio(docs_per_s, lucene[0])), fmt_ratio(ratio(p50, lucene[1])),
+                fmt_ratio(ratio(p95, lucene[2]))]
+
+    rows = [row(f"OpenSearch, {run.get('nodes')} nodes", run.get("docs_per_s"), run.get("p50_ms"), run.get("p95_ms")),
+            row("embedded (Whoosh)", run.get("embedded_docs_per_s"), run.get("embedded_p50_ms"),
+                run.get("embedded_p95_ms")),
+            ["Lucene", fmt_int(run.get("docs")), fmt_int(lucene[0]), fmt_ms(lucene[1]), fmt_ms(lucene[2]),
+             MISSING, MISSING, MISSING]]
+    return ("Cluster engine on loopback (ours: top 10 + highlights through each engine; Lucene: top 100)",
+            headers, rows)
+
+
 SECTIONS: tuple[Callable[[dict], tuple | None], ...] = (
-    quality_section, analyzer_section, index_section, search_section, http_section,
+    quality_section, analyzer_section, index_section, search_section, http_section, cluster_section,
 )
 
 

@@ -20,6 +20,7 @@ from itertools import islice
 from pathlib import Path
 
 from benchmarks.analyzer_speed import measure_analyzer
+from benchmarks.cluster_engine import measure_cluster
 from benchmarks.config import MEMOIZING_ANALYZERS, QUALITY_ANALYZERS, SPEED_ANALYZERS, BenchConfig
 from benchmarks.corpus import analyzer_texts, repeat_to_size, write_jsonl
 from benchmarks.http_load import measure_http
@@ -170,12 +171,29 @@ def run_http(results: dict, ws: Workspace) -> None:
     results["http"] = {"docs": size, **measured}
 
 
+def run_cluster(results: dict, ws: Workspace) -> None:
+    """The OpenSearch engine at the served size, beside the embedded engine and Lucene of the same run."""
+    size = ws.config.served_size
+    texts = [row.get("text") or "" for row in ws.headlines()]
+    budget = ws.config.profile.search_budget_seconds
+    embedded_root = ws.index_root(size)
+    build = ws.builds.get(size) or {}
+    embedded = measure_search(embedded_root, texts, budget_seconds=budget)
+    row = measure_cluster(ws.corpus_file(size), size, texts, ws.directory, budget)
+    peer = ws.peer_run(size) or {}
+    row.update({"embedded_docs_per_s": build.get("docs_per_s"), "embedded_p50_ms": embedded["p50_ms"],
+                "embedded_p95_ms": embedded["p95_ms"], "lucene_docs_per_s": peer.get("docs_per_s"),
+                "lucene_p50_ms": peer.get("query_p50_ms"), "lucene_p95_ms": peer.get("query_p95_ms")})
+    results["cluster"] = row
+
+
 SECTION_RUNNERS: dict[str, Callable[[dict, Workspace], None]] = {
     "analyzer": run_analyzer,  # first: no earlier section has warmed the stemmer's memo
     "quality": run_quality,
     "index": run_index,
     "search": run_search,
     "http": run_http,
+    "cluster": run_cluster,
 }
 
 

@@ -16,12 +16,14 @@ from benchmarks.stats import latency_summary
 WARMUP_QUERIES = 50
 
 
-def measure_search(index_root: Path, queries: Sequence[str], per_page: int = 10, budget_seconds: float = 120) -> dict:
-    """p50/p95/p99 of `search()` over `queries` (stopping early when the time budget is spent)."""
+def measure_search(index_root: Path | None, queries: Sequence[str], per_page: int = 10, budget_seconds: float = 120,
+                   engine: str | None = None) -> dict:
+    """p50/p95/p99 of the engine's `search` over `queries` (stopping early when the time budget is spent);
+    `engine` is an `--engine` value (default: the embedded engine on `index_root`)."""
     from indexer.engine import open_engine
     from indexer.query.request import InvalidRequest, parse_search_request
 
-    engine = open_engine(index_root)
+    engine = open_engine(index_root, engine)
     requests, rejected = [], 0
     for text in queries:
         try:

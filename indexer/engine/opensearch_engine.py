@@ -28,8 +28,8 @@ from indexer.ingest.sources import ByteProgress, SourceOptions, read_sources
 from indexer.opensearch.documents import cluster_document
 from indexer.opensearch.location import ClusterLocation
 from indexer.opensearch.mapping import PHRASE_TERM_FIELDS, index_body
-from indexer.opensearch.ranking import (ClusterQuery, cluster_query, exact_scores, order, phrase_bonus,
-                                        read_statistics, search_body, statistics_requests)
+from indexer.opensearch.ranking import (STORED_FIELDS, ClusterQuery, cluster_query, exact_scores, order,
+                                        phrase_bonus, read_statistics, search_body, statistics_requests)
 from indexer.query import response
 from indexer.query.highlight import WordTerms
 from indexer.query.parser import parse_query
@@ -174,6 +174,7 @@ class OpenSearchEngine:
             tree = parse_query(request.q)
             query = cluster_query(request, tree, analyzers)
             hits, scores, total, aggregations = self._ranked(index, query, request.offset, request.per_page)
+            stored = self._stored(index, hits) if query.sort == "relevance" else [hit["_source"] for hit in hits]
             suggestion = None
             if request.q:
                 known_df = KNOWN_WORD_DF if total < SUGGEST_BELOW else 1
@@ -187,7 +188,7 @@ class OpenSearchEngine:
             "page": request.page,
             "per_page": request.per_page,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
-            "hits": [response.hit(hit["_source"], float(score), words, query.terms) for hit, score in zip(hits, scores)],
+            "hits": [response.hit(fields, float(score), words, query.terms) for fields, score in zip(stored, scores)],
             "facets": facets,
             "suggestion": suggestion,
         }
@@ -287,6 +288,14 @@ class OpenSearchEngine:
             phrase_bonus(hits, scores, query, stats)
         ranked = order(hits, scores)[offset:offset + limit]
         return [hits[i] for i in ranked], [scores[i] for i in ranked], total, found["aggregations"]
+
+    def _stored(self, index: str, hits: list[dict]) -> list[dict]:
+        """The stored fields of the page's hits, in their order (the candidates carried only their terms)."""
+        if not hits:
+            return []
+        docs = self._client.mget(index=index, body={"ids": [hit["_id"] for hit in hits]},
+                                 _source_includes=STORED_FIELDS)["docs"]
+        return [doc.get("_source", {}) for doc in docs]
 
     def _index_state(self, index: str) -> tuple[dict, WordTerms, RememberedWords]:
         """Per concrete index: our analyzers (named in its mapping), the highlighter's memo, typed word counts."""

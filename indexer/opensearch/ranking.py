@@ -24,9 +24,10 @@ from indexer.query.scoring import (EXACT_PARAMS, FRAME_WEIGHT, K1, PHRASE_WEIGHT
                                    scoring_terms)
 from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS
 
-CANDIDATES = 300  # hits the cluster hands to the exact scoring; never fewer than the page's end
+CANDIDATES = 200  # hits the cluster hands to the exact scoring (never fewer than the page's end)
 MAX_FACET_VALUES = 1000
 SOURCE_FIELDS = [*TERM_FIELDS.values(), "lengths", "seq"]
+STORED_FIELDS = ["id", "title", "body", "source", "category", "published", "url"]  # what a hit shows
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,10 @@ def search_body(query: ClusterQuery, stats: Statistics | None, offset: int, limi
         "query": {"bool": {"filter": [query.match], "should": _candidate_scoring(query, stats)}},
         "track_total_hits": True,
         "aggs": {name: {"terms": {"field": name, "size": MAX_FACET_VALUES}} for name in FACET_FIELDS},
-        "_source": ["id", "title", "body", "source", "category", "published", "url", *SOURCE_FIELDS],
+        "_source": ["id", *SOURCE_FIELDS],  # scoring needs the terms; the page's stored fields come after
     }
     if query.sort == "date":
+        body["_source"] = [*STORED_FIELDS, *SOURCE_FIELDS]  # this is the page itself
         body.update(from_=offset, size=limit)
         body["sort"] = [{"published": {"order": "desc", "missing": "_last"}}, "_score", {"seq": "asc"}]
     else:
