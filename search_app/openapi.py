@@ -100,7 +100,11 @@ SCHEMAS = {
             "index": {"type": "object", "properties": {
                 "readable": {"type": "boolean"},
                 "documents": {"type": "integer"},
-                "generation": {"type": ["string", "integer", "null"]},
+                "generation": {"type": ["string", "integer", "null"],
+                               "description": "the live generation (embedded) or the index behind the alias (cluster)"},
+                "cluster": {"type": "string", "enum": ["green", "yellow", "red"],
+                            "description": "cluster engine only: the cluster's health"},
+                "nodes": {"type": "integer", "description": "cluster engine only: nodes in the cluster"},
             }},
             "error": {"$ref": "#/components/schemas/Error/properties/error"},
         },

@@ -6,7 +6,11 @@ The module's own tests check that the fixture index holds what the other tests r
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from indexer.ingest.article import Article
 from indexer.build.rebuild import rebuild_from_articles
@@ -92,6 +96,24 @@ ARTICLES = [
 DOCUMENT_COUNT = len(ARTICLES)
 # Every article that mentions the word "school" (مدرسة) in some form.
 SCHOOL_IDS = {"school-diacritics", "school-clitics", "hamza-forms", "mixed-latin", "hostile-markup", "bidi-override"}
+
+
+# The engines the app's contract tests run against: the embedded one always, the cluster one under -m cluster.
+APP_ENGINES = ["whoosh", pytest.param("opensearch", marks=pytest.mark.cluster)]
+
+
+@contextmanager
+def sample_app_config(engine: str, directory: Path, request) -> Iterator[dict]:
+    """The app config that serves the corpus from `engine`: an embedded index root under `directory`, or a
+    scratch alias on the session's cluster (the `opensearch_cluster` fixture), removed afterwards."""
+    if engine == "whoosh":
+        yield {"INDEX": str(build_sample_index(directory / "index"))}
+        return
+    from indexer.engine import open_engine
+
+    cluster = request.getfixturevalue("opensearch_cluster")
+    with open_engine(None, f"opensearch+{cluster.url}/app-contract").scratch(ARTICLES, "arabic") as engine:
+        yield {"ENGINE": engine.spec}
 
 
 def build_sample_index(root: Path) -> Path:

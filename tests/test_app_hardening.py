@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from search_app import create_app
 from search_app.security_headers import SECURITY_HEADERS
-from test_app_corpus import DOCUMENT_COUNT, build_sample_index
+from test_app_corpus import APP_ENGINES, DOCUMENT_COUNT, build_sample_index, sample_app_config
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +21,11 @@ def index_root(tmp_path_factory):
     return build_sample_index(tmp_path_factory.mktemp("hardening") / "index")
 
 
-@pytest.fixture(scope="module")
-def client(index_root):
-    return create_app({"INDEX": str(index_root)}).test_client()
+@pytest.fixture(scope="module", params=APP_ENGINES)
+def client(request, tmp_path_factory):
+    """The app over the corpus, once per engine: the contract is the same whichever engine serves it."""
+    with sample_app_config(request.param, tmp_path_factory.mktemp("hardening-" + request.param), request) as config:
+        yield create_app(config).test_client()
 
 
 def assert_json_error(response, status, code):

@@ -6,13 +6,14 @@ import re
 import pytest
 
 from search_app import create_app
-from test_app_corpus import BIDI_OVERRIDE, build_sample_index
+from test_app_corpus import APP_ENGINES, BIDI_OVERRIDE, sample_app_config
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    root = build_sample_index(tmp_path_factory.mktemp("page") / "index")
-    return create_app({"INDEX": str(root)}).test_client()
+@pytest.fixture(scope="module", params=APP_ENGINES)
+def client(request, tmp_path_factory):
+    """The page over the corpus, once per engine."""
+    with sample_app_config(request.param, tmp_path_factory.mktemp("page-" + request.param), request) as config:
+        yield create_app(config).test_client()
 
 
 def page(client, status=200, **params):
