@@ -1,9 +1,15 @@
-"""The reindex/add/delete/stats commands through click: summaries, exit codes, and messages."""
+"""The reindex/add/delete/stats commands through click: summaries, exit codes, and messages.
+
+The commands that only name an index run against both engines (`target`): the embedded one by `--index`,
+the cluster one (marked cluster) by `--engine` on a fresh alias of the session's cluster.
+"""
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from search_app.cli import cli
@@ -26,22 +32,31 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args))
 
 
-def test_reindex_prints_summary_with_skips_and_exits_zero(tmp_path):
+@pytest.fixture(params=["whoosh", pytest.param("opensearch", marks=pytest.mark.cluster)])
+def target(request, tmp_path):
+    """The options that name a fresh, not yet built index of one engine."""
+    if request.param == "whoosh":
+        return ["--index", str(tmp_path / "ix")]
+    cluster = request.getfixturevalue("opensearch_cluster")
+    return ["--engine", f"opensearch+{cluster.url}/cli-{uuid.uuid4().hex[:10]}"]
+
+
+def test_reindex_prints_summary_with_skips_and_exits_zero(tmp_path, target):
     source = feed(tmp_path / "f.jsonl", [GOLD, FINAL])
     with source.open("a", encoding="utf-8") as handle:
         handle.write("{not json\n")
-    result = run("reindex", str(source), "--index", str(tmp_path / "ix"))
+    result = run("reindex", str(source), *target)
     assert result.exit_code == 0, result.output
     assert "indexed 2, updated 0, duplicates 0, skipped 1" in result.output
     assert f"skipped {source}:3: malformed JSON" in result.output
 
 
-def test_reindex_strict_exits_3_and_keeps_nothing(tmp_path):
+def test_reindex_strict_exits_3_and_keeps_nothing(tmp_path, target):
     source = feed(tmp_path / "f.jsonl", [GOLD, {"id": "x"}])
-    result = run("reindex", str(source), "--index", str(tmp_path / "ix"), "--strict")
+    result = run("reindex", str(source), *target, "--strict")
     assert result.exit_code == EXIT_STRICT
     assert "missing text" in result.output and "nothing was changed" in result.output
-    assert not (tmp_path / "ix" / "CURRENT").exists()
+    assert run("stats", *target).exit_code == EXIT_NO_INDEX  # nothing was published
 
 
 def test_reindex_while_another_writer_runs_exits_4_with_message(tmp_path):
@@ -58,36 +73,35 @@ def test_index_location_comes_from_the_environment(tmp_path, monkeypatch):
     assert IndexStore(tmp_path / "env-ix").doc_count() == 1
 
 
-def test_add_delete_and_stats_round_trip(tmp_path):
-    root = str(tmp_path / "ix")
-    assert run("reindex", str(feed(tmp_path / "a.jsonl", [GOLD])), "--index", root).exit_code == 0
+def test_add_delete_and_stats_round_trip(tmp_path, target):
+    assert run("reindex", str(feed(tmp_path / "a.jsonl", [GOLD])), *target).exit_code == 0
     changed = {**GOLD, "title": "الذهب يتراجع", "text": "تراجعت أسعار الذهب"}  # "gold falls"
-    result = run("add", str(feed(tmp_path / "b.jsonl", [changed, FINAL])), "--index", root)
+    result = run("add", str(feed(tmp_path / "b.jsonl", [changed, FINAL])), *target)
     assert "indexed 1, updated 1" in result.output
 
-    stats = json.loads(run("stats", "--index", root, "--json").output)
+    stats = json.loads(run("stats", *target, "--json").output)
     assert stats["documents"] == 2
     assert stats["sources"] == {"bbc": 1, "cnn": 1}
     assert stats["categories"] == {"economy": 1, "sport": 1}
     assert stats["date_range"] == ["2018-05-01T00:00:00", "2018-07-15T00:00:00"]
     assert stats["size_bytes"] > 0 and stats["updated"]
 
-    result = run("delete", "g1", "missing-id", "--index", root)
+    result = run("delete", "g1", "missing-id", *target)
     assert result.exit_code == 0
     assert "deleted 1, not found 1" in result.output and "not found: missing-id" in result.output
-    assert "documents:  1" in run("stats", "--index", root).output
+    assert "documents:  1" in run("stats", *target).output
 
 
-def test_field_mapping_and_boilerplate_options(tmp_path):
+def test_field_mapping_and_boilerplate_options(tmp_path, target):
     source = feed(tmp_path / "f.jsonl", [{"key": "k1", "body": "الخبر\nحمّل تطبيقنا"}])  # "the news / get our app"
     patterns = tmp_path / "extra.txt"
     patterns.write_text("حمّل تطبيقنا\n", encoding="utf-8")
-    root = tmp_path / "ix"
-    result = run("reindex", str(source), "--index", str(root), "--field", "id=key", "--field", "text=body",
+    result = run("reindex", str(source), *target, "--field", "id=key", "--field", "text=body",
                  "--boilerplate", str(patterns))
     assert result.exit_code == 0, result.output
-    with IndexStore(root).searcher() as searcher:
-        assert searcher.document(id="k1")["body"] == "الخبر"
+    found = json.loads(run("search", "الخبر", *target, "--json").output)
+    assert [hit["id"] for hit in found["hits"]] == ["k1"]
+    assert "تطبيقنا" not in json.dumps(found, ensure_ascii=False)  # the boilerplate line was dropped
 
 
 def test_bad_field_mapping_is_a_usage_error(tmp_path):
@@ -96,12 +110,11 @@ def test_bad_field_mapping_is_a_usage_error(tmp_path):
     assert "bad field mapping" in result.output
 
 
-def test_stats_and_add_without_index_exit_5_naming_the_path(tmp_path):
-    missing = str(tmp_path / "none")
-    result = run("stats", "--index", missing)
+def test_stats_and_add_without_index_exit_5_naming_the_path(tmp_path, target):
+    result = run("stats", *target)
     assert result.exit_code == EXIT_NO_INDEX
-    assert missing in result.output and "arabic-search reindex" in result.output
-    result = run("add", str(feed(tmp_path / "f.jsonl", [GOLD])), "--index", missing)
+    assert target[1].rsplit("/", 1)[-1] in result.output and "arabic-search reindex" in result.output
+    result = run("add", str(feed(tmp_path / "f.jsonl", [GOLD])), *target)
     assert result.exit_code == EXIT_NO_INDEX
 
 
@@ -111,8 +124,8 @@ def test_help_documents_exit_codes():
         assert "Exit codes:" in output and "already running" in output
 
 
-def test_non_interactive_run_prints_plain_lines_not_a_bar(tmp_path):
-    result = run("reindex", str(feed(tmp_path / "f.jsonl", [GOLD])), "--index", str(tmp_path / "ix"))
+def test_non_interactive_run_prints_plain_lines_not_a_bar(tmp_path, target):
+    result = run("reindex", str(feed(tmp_path / "f.jsonl", [GOLD])), *target)
     assert "\r" not in result.output
     assert result.output.startswith("indexed 1")
 
