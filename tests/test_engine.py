@@ -31,6 +31,9 @@ ALLOWED_LIBRARY_IMPORTS = (
     "indexer.eval",
     "indexer.ingest",
     "indexer.query.request",
+    # pure functions that write an OpenSearch analyzer from our analyzer's tables (opensearch-settings): it
+    # imports the analyzers and the ingest reader only, no engine and no Whoosh index code
+    "indexer.opensearch.native_analysis",
 )
 
 

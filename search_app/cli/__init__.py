@@ -1,6 +1,7 @@
 """The `arabic-search` command tree (click): thin shells over the indexer, plus `serve` (gunicorn).
 
-Index maintenance lives in `index_commands`, querying and evaluation in `query_commands`, serving in `serve`.
+Index maintenance lives in `index_commands`, querying and evaluation in `query_commands`, serving in `serve`,
+and what a cluster's other clients need in `cluster_commands`.
 """
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from search_app.cli import index_commands, query_commands, serve
+    from search_app.cli import cluster_commands, index_commands, query_commands, serve
 
-    for module in (index_commands, query_commands, serve):
+    for module in (index_commands, query_commands, serve, cluster_commands):
         for command in module.COMMANDS:
             cli.add_command(command)
 
