@@ -20,8 +20,13 @@ the built-in pieces of analysis-common (OpenSearch 2.19), each generated from ou
   word a keyword) and off numbers, with a final ة hidden from it (we keep ة; light10 strips it). Without
   the fallback such a word is indexed as normalized, unstemmed.
 
-Nothing here talks to a cluster; `tests/test_native_analysis_cluster.py` measures how often the cluster's
-`_analyze` agrees with our analyzer over the sample's vocabulary.
+Nothing here talks to a cluster. `tests/test_native_analysis_cluster.py` measures the cluster's `_analyze`
+against our analyzer: every word of the vocabulary agrees (the sample's 22,287 words and its 628 titles and
+bodies: 1.0); of words the vocabulary lacks, 0.75 agree with the fallback, 0.31 without, 0.88 when the
+stemmer's own words (`stemmer_words`) are in the vocabulary too. Known differences within the vocabulary's
+reach: a ligature of several words (ﷺ) becomes several tokens where ours keeps one, an isolated haraka form
+(ﹰ) is removed where ours keeps a space term, and a haraka between a letter and a decomposed hamza (و +
+shadda + U+0654) blocks the pair entry that NFKC would still compose.
 """
 from __future__ import annotations
 
