@@ -34,7 +34,7 @@ test: $(STAMP) browser-deps
 
 # The long load, fault and fuzz runs of issue 5 (10,000 fuzzed requests, 9 kill points, ...): CI runs them too.
 soak: $(STAMP)
-	$(BIN)/python -m pytest -m slow tests/test_soak_*.py tests/test_app_hardening.py
+	$(BIN)/python -m pytest -m "slow and not cluster" tests/test_soak_*.py tests/test_app_hardening.py
 
 # The OpenSearch node launcher of the local cluster (cluster/): Maven compiles it and copies its jars into
 # cluster/node/target once (network needed then); `make cluster` and the cluster tests run offline from there.
@@ -51,7 +51,7 @@ cluster: $(STAMP) cluster-deps
 
 # The tests against that cluster (marked `cluster`, left out of `make test`).
 test-cluster: $(STAMP) cluster-deps
-	$(BIN)/python -m pytest -m cluster
+	$(BIN)/python -m pytest -m "cluster and not slow"
 
 # The benchmark's peers: Debian's Lucene 8 jars for the Lucene anchor, and wrk for the HTTP load.
 bench-deps:
