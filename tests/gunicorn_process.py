@@ -63,14 +63,16 @@ def get_json(port: int, path: str, timeout: float = 30) -> tuple[int, dict]:
 
 
 class GunicornProcess:
-    """`arabic-search serve --index ROOT --workers N` on a free port, as a context manager.
+    """`arabic-search serve --index ROOT --workers N` on a free port, as a context manager (with `engine`, a
+    cluster URL, `--engine URL` instead of `--index ROOT`).
 
     Entering waits (bounded) until /healthz answers 200; leaving sends SIGTERM to the session and, after a
     grace period, SIGKILL. `log_text()` returns what the server printed so far (for failure messages).
     """
 
-    def __init__(self, root: Path, log_path: Path, workers: int = 2) -> None:
+    def __init__(self, root: Path | None, log_path: Path, workers: int = 2, engine: str | None = None) -> None:
         self.root = root
+        self.engine = engine
         self.log_path = log_path
         self.workers = workers
         self.port = free_port()
@@ -78,8 +80,8 @@ class GunicornProcess:
 
     def __enter__(self) -> "GunicornProcess":
         self._log = open(self.log_path, "w+b")
-        argv = cli_command("serve", "--bind", f"127.0.0.1:{self.port}", "--index", str(self.root),
-                           "--workers", str(self.workers))
+        where = ("--engine", self.engine) if self.engine else ("--index", str(self.root))
+        argv = cli_command("serve", "--bind", f"127.0.0.1:{self.port}", *where, "--workers", str(self.workers))
         self.process = subprocess.Popen(argv, cwd=REPO, env=cli_env(), stdout=self._log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         deadline = time.monotonic() + STARTUP_SECONDS
