@@ -679,9 +679,10 @@ class OpenSearchEngine:
         first_failure = None
         attempt = 0
         while True:
+            # each try waits at most what is left of the retry budget (REQUEST_TIMEOUT before a first failure)
+            left = REQUEST_TIMEOUT if first_failure is None else BULK_RETRY_SECONDS - (time.monotonic() - first_failure)
             try:
-                answer = self._client.bulk(body="".join(chunk[i][1] for i in pending), timeout=BULK_SHARD_WAIT,
-                                           request_timeout=REQUEST_TIMEOUT)
+                answer = self._post_bulk("".join(chunk[i][1] for i in pending), max(5.0, min(REQUEST_TIMEOUT, left)))
             except TransportError as error:  # the whole request: a lost node, a timeout, a 5xx
                 if not _transient(error.status_code) and not isinstance(error, ClusterConnectionError):
                     raise
@@ -709,6 +710,26 @@ class OpenSearchEngine:
             attempt += 1
         for (action, _), result in zip(chunk, results):
             yield action, result
+
+    def _post_bulk(self, body: str, timeout: float) -> dict:
+        """One `_bulk` request, tried once on the next node of the pool: `_send_chunk` does the retrying (the
+        client's own retries would multiply a hung request's wait by four). A node that fails is marked
+        dead, which makes the client sniff the nodes again."""
+        transport = self._client.transport
+        connection = transport.get_connection()
+        try:
+            _, headers, data = connection.perform_request("POST", "/_bulk", {"timeout": BULK_SHARD_WAIT},
+                                                          body.encode("utf-8"), timeout=timeout)
+        except TransportError as error:
+            if isinstance(error, ClusterConnectionError) or error.status_code in transport.retry_on_status:
+                try:
+                    transport.mark_dead(connection)
+                except TransportError:  # the sniff it triggers failed too: the next try finds out
+                    pass
+            raise
+        transport.connection_pool.mark_live(connection)
+        headers = {name.lower(): value for name, value in headers.items()}
+        return transport.deserializer.loads(data, headers.get("content-type"))
 
     def _check_complete(self, name: str, acknowledged: int) -> None:
         """Before `name` is published: it answers from every shard, with every acknowledged article."""
