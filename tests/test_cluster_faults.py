@@ -238,8 +238,11 @@ def test_a_reindex_that_loses_the_quorum_fails_and_keeps_the_live_index(healthy,
     from indexer.engine.opensearch_engine import LOCK_INDEX
     from indexer.errors import IndexUnavailable
 
-    for name, value in (("BULK_RETRY_SECONDS", 10.0), ("BULK_SHARD_WAIT", "5s"), ("REQUEST_TIMEOUT", 15),
-                        ("COMPLETE_SECONDS", 5)):
+    from indexer.opensearch import bulk_load
+
+    for name, value in (("BULK_RETRY_SECONDS", 10.0), ("BULK_SHARD_WAIT", "5s"), ("REQUEST_TIMEOUT", 15)):
+        monkeypatch.setattr(bulk_load, name, value)
+    for name, value in (("REQUEST_TIMEOUT", 15), ("COMPLETE_SECONDS", 5)):
         monkeypatch.setattr(opensearch_engine, name, value)
     cluster = healthy
     alias = fresh_alias("quorum")

@@ -123,6 +123,27 @@ def test_reindex_switches_the_alias_and_removes_the_old_index(opensearch_cluster
     engine.close()
 
 
+def test_a_record_the_cluster_refuses_is_skipped_as_file_and_line(opensearch_cluster, tmp_path):
+    """A source name longer than Lucene's 32,766-byte term limit is refused by the cluster (a 400 for that item
+    alone): the article is a Skip at its own file:line, the rest loads, in a reindex and in an add alike."""
+    engine = open_engine(None, _cluster_spec(opensearch_cluster, f"refused-{uuid.uuid4().hex[:8]}"))
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in [
+        {"id": "first", "title": "الطقس", "text": "أمطار غزيرة متوقعة غدا في العاصمة"},
+        {"id": "immense", "title": "مصدر طويل", "text": "نص مقالة بمصدر أطول مما يقبله المؤشر", "source": "x" * 40_000},
+        {"id": "third", "title": "الرياضة", "text": "فاز الفريق في المباراة النهائية"},
+        {"id": "i" * 600, "title": "معرف طويل", "text": "معرف أطول من 512 بايت"},  # refused before the cluster
+    ]) + "\n", encoding="utf-8")
+    for summary in (engine.rebuild([feed]), engine.add([feed])):
+        assert summary.indexed + summary.updated == 2
+        refused, long_id = sorted(summary.skipped, key=lambda skip: skip.location)
+        assert str(refused).startswith(f"{feed}:2: id immense rejected by the cluster: ")
+        assert len(str(refused)) < 500  # the cluster's message is cut short
+        assert str(long_id) == f"{feed}:4: id too long (over 512 bytes)"
+    assert engine.health()["documents"] == 2
+    engine.close()
+
+
 def test_a_cluster_that_is_not_there_is_a_clear_error(tmp_path):
     from cluster.local_cluster import free_ports
 

@@ -154,6 +154,7 @@ def test_bundled_sample_parses_without_skips():
         ('{"id": "x", "text": ["a", "list"]}', "wrong type"),
         ('{"id": "x", "text": "نص", "title": 5}', "wrong type"),
         ('{"id": ["x"], "text": "نص"}', "wrong type"),
+        ('{"id": "%s", "text": "نص"}' % ("م" * 257), "id too long (over 512 bytes)"),  # 257 two-byte letters
         ('{"id": "x", "text": "نص", "date": "yesterday-ish"}', "unparsable date"),
         ('{"id": "x", "text": "<p>   </p>"}', "empty text after cleaning"),
     ],

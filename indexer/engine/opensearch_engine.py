@@ -38,6 +38,7 @@ from indexer.build.unique import record_skip, unique_articles
 from indexer.errors import IndexNotFound, IndexUnavailable, StrictModeFailure, WriterBusy
 from indexer.ingest.article import Article, Skip, body_digest
 from indexer.ingest.sources import ByteProgress, SourceOptions, read_sources
+from indexer.opensearch.bulk_load import BulkLoader, reason, transient
 from indexer.opensearch.documents import cluster_document
 from indexer.opensearch.location import ClusterLocation
 from indexer.opensearch.mapping import PHRASE_TERM_FIELDS, index_body
@@ -50,16 +51,6 @@ from indexer.query.request import SearchRequest
 from indexer.query.suggest import KNOWN_WORD_DF, RememberedWords, suggest
 from indexer.storage.schema import EXACT_ANALYZER, EXACT_FIELD, FACET_FIELDS
 
-BULK_CHUNK = 500
-BULK_CHUNK_BYTES = 20 * 1024 * 1024
-# A chunk's operations that fail for the cluster's sake (429, 5xx, a lost connection) are sent again with
-# exponential backoff from BULK_BACKOFF up to BULK_MAX_BACKOFF seconds, until BULK_RETRY_SECONDS after the
-# chunk's first failure; then the run fails. BULK_SHARD_WAIT is how long the cluster itself waits for a
-# shard's primary (e.g. while a replica is promoted after a node loss) before it answers 503 for the item.
-BULK_BACKOFF = 1.0
-BULK_MAX_BACKOFF = 15.0
-BULK_RETRY_SECONDS = 120.0
-BULK_SHARD_WAIT = "30s"
 REQUEST_TIMEOUT = 60
 QUICK_TIMEOUT = 10  # best-effort housekeeping (lock heartbeat and release, deleting an abandoned index): one try
 SNIFF_TIMEOUT = 5  # opensearch-py's default, 0.1 s, is shorter than a busy node takes to list the nodes
@@ -300,6 +291,7 @@ class OpenSearchEngine:
                 name = self._new_index(analyzer)
                 try:
                     summary.indexed = self._load(name, articles, analyzer, summary, strict, progress)
+                    self._client.indices.put_settings(index=name, body={"index": {"refresh_interval": None}})
                     self._check_complete(name, summary.indexed)
                     lock.check()
                     self._switch_alias(name, live)
@@ -339,8 +331,8 @@ class OpenSearchEngine:
                     continue
                 owners[digest] = article.id
                 kept.append(article)
-            actions = ({"_index": index, "_id": a.id, "_source": cluster_document(a, next_seq + i, analyzers)}
-                       for i, a in enumerate(kept))
+            actions = ({"_index": index, "_id": a.id, "_source": cluster_document(a, next_seq + i, analyzers),
+                        "origin": a.origin} for i, a in enumerate(kept))
             written = 0
 
             def counted(results):
@@ -379,7 +371,7 @@ class OpenSearchEngine:
                 elif _succeeded(result):
                     summary.deleted += 1
                 else:
-                    raise IndexUnavailable(f"could not delete {action['_id']}: {_reason(result)}")
+                    raise IndexUnavailable(f"could not delete {action['_id']}: {reason(result)}")
             self._client.indices.refresh(index=index)
             self._touch(index)
         summary.generation = index
@@ -604,6 +596,7 @@ class OpenSearchEngine:
         name = f"{self._where.alias}-{datetime.now(timezone.utc):%Y%m%d%H%M%S%f}"
         body = index_body(analyzer)
         body["mappings"]["_meta"]["updated"] = _now()
+        body["settings"]["index"]["refresh_interval"] = "-1"  # nobody reads it before it is complete
         self._client.indices.create(index=name, body=body)
         # Load only once the replicas are assigned and started: a node lost while a replica is still
         # initializing takes the only in-sync copy of its primaries with it, and the index turns red. A
@@ -621,7 +614,8 @@ class OpenSearchEngine:
         def actions():
             nonlocal sent
             for seq, article in enumerate(articles):
-                yield {"_index": index, "_id": article.id, "_source": cluster_document(article, seq, analyzers)}
+                yield {"_index": index, "_id": article.id, "_source": cluster_document(article, seq, analyzers),
+                       "origin": article.origin}
                 sent += 1
                 if progress and sent % PROGRESS_EVERY == 0:
                     progress(sent)
@@ -641,95 +635,20 @@ class OpenSearchEngine:
             if not _succeeded(result):
                 if result.get("status") != 400:
                     raise IndexUnavailable(f"the OpenSearch cluster at {self._where.url} refused to write "
-                                           f"{action['_id']!r}: {_reason(result)}")
+                                           f"{action['_id']!r}: {reason(result)}")
                 failed.add(action["_id"])
-                skip = Skip(f"id {action['_id']}", f"rejected by the cluster: {_reason(result)}")
+                shown = action["_id"] if len(action["_id"]) <= 80 else action["_id"][:80] + "…"
+                skip = Skip(action.get("origin") or f"id {shown}", f"id {shown} rejected by the cluster: "
+                            f"{reason(result)[:300]}")
                 if strict:
                     raise StrictModeFailure(f"--strict: {skip}")
                 summary.skipped.append(skip)
         return failed
 
     def _bulk(self, actions: Iterable[dict]) -> Iterator[tuple[dict, dict]]:
-        """Send `actions` in chunks; yield (action, the cluster's result for it) for every action, in order.
-
-        An action is `{"_op_type": "index" (default) or "delete", "_index", "_id", "_source"}`. What fails for
-        the cluster's sake (429, a 5xx, a lost or timed-out connection) is sent again (see BULK_RETRY_SECONDS)
-        and IndexUnavailable ends the run if it still fails; a result that comes back is final (a 2xx, or
-        another 4xx, such as a document the mapping refuses or a delete's 404).
-        """
-        dumps = self._client.transport.serializer.dumps
-        chunk: list[tuple[dict, str]] = []
-        size = 0
-        for action in actions:
-            operation = action.get("_op_type", "index")
-            lines = dumps({operation: {"_index": action["_index"], "_id": action["_id"]}}) + "\n"
-            if operation != "delete":
-                lines += dumps(action["_source"]) + "\n"
-            chunk.append((action, lines))
-            size += len(lines)
-            if len(chunk) >= BULK_CHUNK or size >= BULK_CHUNK_BYTES:
-                yield from self._send_chunk(chunk)
-                chunk, size = [], 0
-        if chunk:
-            yield from self._send_chunk(chunk)
-
-    def _send_chunk(self, chunk: list[tuple[dict, str]]) -> Iterator[tuple[dict, dict]]:
-        results: list[dict | None] = [None] * len(chunk)
-        pending = list(range(len(chunk)))
-        first_failure = None
-        attempt = 0
-        while True:
-            # each try waits at most what is left of the retry budget (REQUEST_TIMEOUT before a first failure)
-            left = REQUEST_TIMEOUT if first_failure is None else BULK_RETRY_SECONDS - (time.monotonic() - first_failure)
-            try:
-                answer = self._post_bulk("".join(chunk[i][1] for i in pending), max(5.0, min(REQUEST_TIMEOUT, left)))
-            except TransportError as error:  # the whole request: a lost node, a timeout, a 5xx
-                if not _transient(error.status_code) and not isinstance(error, ClusterConnectionError):
-                    raise
-                last = f"{type(error).__name__}: {error}"
-            else:
-                again = []
-                for i, item in zip(pending, answer["items"]):
-                    result = next(iter(item.values()))
-                    if _transient(result.get("status", 500)):
-                        again.append(i)
-                        last = _reason(result)
-                    else:
-                        results[i] = result
-                pending = again
-            if not pending:
-                break
-            now = time.monotonic()
-            first_failure = first_failure if first_failure is not None else now
-            if now - first_failure >= BULK_RETRY_SECONDS:
-                raise IndexUnavailable(
-                    f"the OpenSearch cluster at {self._where.url} did not take {len(pending)} of {len(chunk)} "
-                    f"operations of a bulk request in {attempt + 1} tries over {now - first_failure:.0f} s "
-                    f"(last error: {last})")
-            time.sleep(min(BULK_MAX_BACKOFF, BULK_BACKOFF * 2 ** attempt))
-            attempt += 1
-        for (action, _), result in zip(chunk, results):
-            yield action, result
-
-    def _post_bulk(self, body: str, timeout: float) -> dict:
-        """One `_bulk` request, tried once on the next node of the pool: `_send_chunk` does the retrying (the
-        client's own retries would multiply a hung request's wait by four). A node that fails is marked
-        dead, which makes the client sniff the nodes again."""
-        transport = self._client.transport
-        connection = transport.get_connection()
-        try:
-            _, headers, data = connection.perform_request("POST", "/_bulk", {"timeout": BULK_SHARD_WAIT},
-                                                          body.encode("utf-8"), timeout=timeout)
-        except TransportError as error:
-            if isinstance(error, ClusterConnectionError) or error.status_code in transport.retry_on_status:
-                try:
-                    transport.mark_dead(connection)
-                except TransportError:  # the sniff it triggers failed too: the next try finds out
-                    pass
-            raise
-        transport.connection_pool.mark_live(connection)
-        headers = {name.lower(): value for name, value in headers.items()}
-        return transport.deserializer.loads(data, headers.get("content-type"))
+        """(action, the cluster's result for it) for every action, in order (see BulkLoader)."""
+        with BulkLoader(self._client, self._where.url, _SniffingTransport) as loader:
+            yield from loader.send(actions)
 
     def _check_complete(self, name: str, acknowledged: int) -> None:
         """Before `name` is published: it answers from every shard, with every acknowledged article."""
@@ -744,7 +663,7 @@ class OpenSearchEngine:
                         and counted["count"] == acknowledged:
                     return
             except TransportError as error:
-                if not _transient(error.status_code) and not isinstance(error, ClusterConnectionError):
+                if not transient(error.status_code) and not isinstance(error, ClusterConnectionError):
                     raise
                 found = f"no count ({type(error).__name__}: {error})"
             if time.monotonic() >= deadline:
@@ -910,20 +829,8 @@ def _index_gone(error: NotFoundError) -> bool:
     return error.error == "index_not_found_exception"
 
 
-def _transient(status) -> bool:
-    """A status the cluster may answer otherwise later: 429 (busy), any 5xx, or none at all ("N/A")."""
-    return status == "N/A" or status == 429 or (isinstance(status, int) and status >= 500)
-
-
 def _succeeded(result: dict) -> bool:
     return 200 <= result.get("status", 500) < 300
-
-
-def _reason(result: dict) -> str:
-    error = result.get("error")
-    if isinstance(error, dict):
-        return f"{error.get('type')}: {error.get('reason')}"
-    return str(error or f"status {result.get('status')}")
 
 
 def _now() -> str:

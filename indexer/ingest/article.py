@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -18,6 +18,9 @@ class Article:
     published: datetime | None = None
     url: str = ""
     author: str = ""
+    # where the record was read ("path:line", or "path" for a whole file), for reporting a refusal later on;
+    # not part of what the article is
+    origin: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

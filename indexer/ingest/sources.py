@@ -22,6 +22,7 @@ from indexer.ingest.article import Article, Skip
 from indexer.ingest.cleaning import DEFAULT_CLEANER, Cleaner
 
 DEFAULT_MAX_DOC_BYTES = 1_000_000  # a news article is a few kB; a megabyte is a mis-scraped page or a dump
+MAX_ID_BYTES = 512  # OpenSearch refuses a longer _id, and with it the whole bulk request: one rule for every engine
 BINARY_SNIFF_BYTES = 8192
 TITLE_MAX_CHARS = 150
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s")
@@ -124,6 +125,9 @@ def record_to_article(record: Mapping, location: str, options: SourceOptions) ->
         return Skip(location, f"missing id (field {mapping.id!r})")
     if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
         return Skip(location, f"wrong type: field {mapping.id!r} (id) must be a string or integer, got {type(raw_id).__name__}")
+    doc_id = str(raw_id).strip()
+    if len(doc_id.encode("utf-8", "surrogatepass")) > MAX_ID_BYTES:
+        return Skip(location, f"id too long (over {MAX_ID_BYTES} bytes)")
     raw_text = record.get(mapping.text)
     if raw_text is None or raw_text == "":
         return Skip(location, f"missing text (field {mapping.text!r})")
@@ -152,7 +156,7 @@ def record_to_article(record: Mapping, location: str, options: SourceOptions) ->
     if not title:
         title, body = derive_title(body)
     return Article(
-        id=str(raw_id).strip(),
+        id=doc_id,
         body=body,
         title=title,
         source=source.strip(),
@@ -160,6 +164,7 @@ def record_to_article(record: Mapping, location: str, options: SourceOptions) ->
         published=published,
         url=url.strip(),
         author=cleaner.clean_title(author),
+        origin=location,
     )
 
 

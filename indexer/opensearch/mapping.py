@@ -34,8 +34,10 @@ def _pseudo_tf_similarity(b: float) -> dict:
 def index_body(analyzer: str, shards: int = SHARDS, replicas: int = REPLICAS) -> dict:
     """Settings and mappings of a new index whose terms were made by our analyzer `analyzer`."""
     similarities = {f"pseudo_tf_{name}": _pseudo_tf_similarity(_field_b(name)) for name in TERM_FIELDS}
+    # only the phrase fields need positions; the others are scored by frequency alone
     term_fields = {
-        field: {"type": "text", "analyzer": "our_terms", "similarity": f"pseudo_tf_{name}"}
+        field: {"type": "text", "analyzer": "our_terms", "similarity": f"pseudo_tf_{name}",
+                **({} if field in PHRASE_TERM_FIELDS else {"index_options": "freqs"})}
         for name, field in TERM_FIELDS.items()
     }
     keyword = {"type": "keyword"}

@@ -25,7 +25,7 @@ EXIT_ERROR = 1  # I/O failure such as a full disk; the live index is unchanged
 EXIT_USAGE = 2  # bad options or arguments (click's own code)
 EXIT_STRICT = 3  # --strict met an unusable record; nothing was changed
 EXIT_BUSY = 4  # another reindex/add/delete holds the writer lock
-EXIT_NO_INDEX = 5  # the index is missing or damaged (add, delete, stats), or too old for add
+EXIT_NO_INDEX = 5  # the index is missing, damaged or unreachable, or too old for add
 
 EXIT_CODES_HELP = (
     "\b\nExit codes:\n"
@@ -35,7 +35,9 @@ EXIT_CODES_HELP = (
     "  3  --strict: an unusable record was found; nothing was changed\n"
     "  4  another reindex/add/delete is already running on this index\n"
     "  5  the index is missing or damaged (add, delete, stats), or was built\n"
-    "     by an earlier version that add cannot check for duplicates"
+    "     by an earlier version that add cannot check for duplicates; or the\n"
+    "     OpenSearch cluster is unreachable or failed the write (a failed\n"
+    "     reindex leaves the alias on its old index)"
 )
 
 source_arguments = click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
