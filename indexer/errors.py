@@ -25,3 +25,7 @@ class StrictModeFailure(RuntimeError):
 
 class WorkerFailed(RuntimeError):
     """A worker process raised or died; the message carries its traceback or exit code."""
+
+
+class SynonymsUnreadable(RuntimeError):
+    """The configured synonyms file cannot be read at all; the message is `path: reason`, fit to print as is."""

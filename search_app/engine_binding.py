@@ -16,7 +16,8 @@ EXTENSION_KEY = "arabic_search.engine"
 
 def bind_engine(app: Flask) -> Engine:
     """Open the engine `app.config["ENGINE"]` (default whoosh) on `app.config["INDEX"]` (default: its own)."""
-    engine = open_engine(app.config.get("INDEX"), app.config.get("ENGINE"), warm=True)
+    engine = open_engine(app.config.get("INDEX"), app.config.get("ENGINE"), warm=True,
+                         synonyms=app.config.get("SYNONYMS"))
     app.extensions[EXTENSION_KEY] = engine
     return engine
 

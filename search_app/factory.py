@@ -19,6 +19,7 @@ ENV_PREFIX = "ARABIC_SEARCH"
 DEFAULT_CONFIG = {
     "ENGINE": None,  # engine kind (indexer.engine.ENGINES); None means $ARABIC_SEARCH_ENGINE, else whoosh
     "INDEX": None,  # index location; None means the engine's default (env, then <repo>/index_data/index)
+    "SYNONYMS": None,  # synonyms file, applied at query time and followed as it changes; None means none
     "MAX_CONTENT_LENGTH": 16 * 1024,  # every route is GET: a body is never needed
     "MAX_QUERY_STRING_BYTES": 8 * 1024,  # same as gunicorn's request-line cap; q alone is capped at 500 chars
     "MAX_HEADER_BYTES": 32 * 1024,

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the JSON API, built from the same limits the validator enforces."""
 from __future__ import annotations
 
-from indexer.query.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS
+from indexer.query.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS, SWITCHES
 
 _STRING = {"type": "string"}
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -26,6 +26,9 @@ SEARCH_PARAMETERS = [
     _query_parameter("to", "Latest publication date, ISO 8601 (a bare date includes that whole day).",
                      {"type": "string", "format": "date"}),
     _query_parameter("sort", "Order of hits.", {"type": "string", "enum": list(SORTS), "default": SORTS[0]}),
+    _query_parameter("expand", "Also search other spellings of the words typed (names, loanwords) and the "
+                     "synonyms file, weighted below the words as typed; 0 searches only what was typed.",
+                     {"type": "string", "enum": list(SWITCHES), "default": "1"}),
 ]
 
 SCHEMAS = {
@@ -58,7 +61,7 @@ SCHEMAS = {
     },
     "SearchResponse": {
         "type": "object",
-        "required": ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"],
+        "required": ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "expansions", "suggestion"],
         "properties": {
             "query": _STRING,
             "total": {"type": "integer"},
@@ -70,7 +73,22 @@ SCHEMAS = {
                 "source": {"type": "object", "additionalProperties": {"type": "integer"}},
                 "category": {"type": "object", "additionalProperties": {"type": "integer"}},
             }},
+            "expansions": {"type": "array", "items": {"$ref": "#/components/schemas/Expansion"},
+                           "description": "What was searched for beside the words typed, and why."},
             "suggestion": {**_NULLABLE_STRING, "description": "A corrected query (\"هل تقصد\") when few hits were found."},
+        },
+    },
+    "Expansion": {
+        "type": "object",
+        "required": ["typed", "kind", "terms", "weight", "rule"],
+        "properties": {
+            "typed": {**_STRING, "description": "The words of the query it was added for, as typed."},
+            "kind": {"type": "string", "enum": ["spelling", "synonym"]},
+            "terms": {"type": "array", "items": _STRING,
+                      "description": "The index terms (normalized, stemmed) also searched for; several in a row "
+                                     "must appear together."},
+            "weight": {"type": "number", "description": "How much a match counts, next to 1 for the words typed."},
+            "rule": {**_NULLABLE_STRING, "description": "For a synonym: the file and line of its rule."},
         },
     },
     "RelatedArticle": {

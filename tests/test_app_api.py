@@ -11,7 +11,7 @@ from indexer.build.rebuild import rebuild_from_articles
 from search_app import create_app
 from test_app_corpus import APP_ENGINES, ARTICLES, BIDI_OVERRIDE, DOCUMENT_COUNT, SCHOOL_IDS, XSS_BODY, XSS_TITLE, build_sample_index, sample_app_config
 
-SEARCH_KEYS = {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"}
+SEARCH_KEYS = {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "expansions", "suggestion"}
 HIT_KEYS = {"id", "title", "url", "source", "category", "published", "score", "highlights"}
 
 
@@ -214,7 +214,7 @@ def test_openapi_describes_every_route_and_the_search_shape(client):
     described = set(schemas["Health"]["properties"]["index"]["properties"])
     assert {"readable", "documents", "generation"} <= set(client.get("/healthz").get_json()["index"]) <= described
     parameters = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert parameters == {"q", "page", "per_page", "source", "category", "from", "to", "sort"}
+    assert parameters == {"q", "page", "per_page", "source", "category", "from", "to", "sort", "expand"}
 
 
 def test_completed_reindex_is_served_without_a_new_app(tmp_path):

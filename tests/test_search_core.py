@@ -54,7 +54,7 @@ def ids(result):
 
 def test_response_has_the_documented_shape(searcher):
     result = run(searcher, q="زيارة")
-    assert set(result) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"}
+    assert set(result) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "expansions", "suggestion"}
     hit = result["hits"][0]
     assert set(hit) == {"id", "title", "url", "source", "category", "published", "score", "highlights"}
     assert set(hit["highlights"]) == {"title", "body"}

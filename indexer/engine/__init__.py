@@ -19,6 +19,7 @@ from indexer.build.summary import BuildSummary
 from indexer.ingest.article import Article
 from indexer.ingest.sources import ByteProgress, SourceOptions
 from indexer.query.request import SearchRequest
+from indexer.query.synonym_source import SYNONYMS_VARIABLE  # noqa: F401 (part of the surface: `serve` sets it)
 
 ENGINE_VARIABLE = "ARABIC_SEARCH_ENGINE"
 DEFAULT_ENGINE = "whoosh"
@@ -72,8 +73,9 @@ class Engine(Protocol):
     def health(self) -> dict:
         """`{"readable": True, "documents": n, ...}`, or IndexUnavailable."""
 
-    def rank_ids(self, text: str, depth: int) -> list[str]:
-        """The ids of the top `depth` documents for `text` by the production ranking (the eval's view)."""
+    def rank_ids(self, text: str, depth: int, expand: bool = True) -> list[str]:
+        """The ids of the top `depth` documents for `text` by the production ranking (the eval's view);
+        `expand=False` leaves out spelling variants and synonyms."""
 
     def close(self) -> None:
         """Release what the engine holds open; the next call reopens."""
@@ -103,12 +105,14 @@ def engine_class(spec: str | None = None) -> type[Engine]:
     return getattr(importlib.import_module(module_name), class_name)
 
 
-def open_engine(location: str | os.PathLike | None = None, spec: str | None = None, *, warm: bool = False) -> Engine:
+def open_engine(location: str | os.PathLike | None = None, spec: str | None = None, *, warm: bool = False,
+                synonyms: str | os.PathLike | None = None) -> Engine:
     """The engine `spec` names (see `parse_engine`); the embedded engine's index is at `location` (None: its
     default, $ARABIC_SEARCH_INDEX, else index_data/index), a cluster engine's is in its URL.
 
     `warm` prepares, whenever a reader is (re)opened, what every query needs, so that no request pays for it:
-    the web app asks for it, one-off CLI commands do not.
+    the web app asks for it, one-off CLI commands do not. `synonyms` is a synonyms file (None:
+    $ARABIC_SEARCH_SYNONYMS, else none), applied at query time and followed as it changes.
     """
     _, url = parse_engine(spec)
-    return engine_class(spec)(url or location, warm=warm)
+    return engine_class(spec)(url or location, warm=warm, synonyms=synonyms)

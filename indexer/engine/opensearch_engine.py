@@ -41,13 +41,16 @@ from indexer.ingest.sources import ByteProgress, SourceOptions, read_sources
 from indexer.opensearch.bulk_load import BulkLoader, reason, transient
 from indexer.opensearch.documents import cluster_document
 from indexer.opensearch.location import ClusterLocation
-from indexer.opensearch.mapping import PHRASE_TERM_FIELDS, index_body
+from indexer.opensearch.mapping import PHRASE_TERM_FIELDS, TERM_FIELDS, index_body
+from indexer.opensearch.spellings import ClusterSpellings
 from indexer.opensearch.ranking import (STORED_FIELDS, ClusterQuery, cluster_query, exact_scores, order,
                                         phrase_bonus, read_statistics, search_body, statistics_requests)
 from indexer.query import response
+from indexer.query.expansion import Expanded, QueryExpander, spelled_terms
 from indexer.query.highlight import WordTerms
 from indexer.query.parser import parse_query
 from indexer.query.request import SearchRequest
+from indexer.query.synonym_source import SynonymSource
 from indexer.query.suggest import KNOWN_WORD_DF, RememberedWords, suggest
 from indexer.storage.schema import EXACT_ANALYZER, EXACT_FIELD, FACET_FIELDS
 
@@ -245,11 +248,13 @@ class OpenSearchEngine:
 
     kind = "opensearch"
 
-    def __init__(self, location: str, *, warm: bool = False) -> None:
+    def __init__(self, location: str, *, warm: bool = False, synonyms: str | os.PathLike | None = None) -> None:
         self._where = ClusterLocation.parse(location)
         self._opened: OpenSearch | None = None
         self._opening = threading.Lock()
         self._per_index: dict[str, tuple[dict, WordTerms, RememberedWords]] = {}
+        self._spellings: dict[str, ClusterSpellings] = {}  # per concrete index
+        self._synonyms = SynonymSource(synonyms)
 
     @property
     def location(self) -> str:
@@ -385,7 +390,8 @@ class OpenSearchEngine:
         def read(index: str):
             analyzers, words, remembered = self._index_state(index)
             tree = parse_query(request.q)
-            query = cluster_query(request, tree, analyzers)
+            expanded = self._expand(index, analyzers, tree) if request.expand else Expanded(tree, ())
+            query = cluster_query(request, expanded.tree, analyzers)
             hits, scores, total, aggregations = self._ranked(index, query, request.offset, request.per_page)
             stored = self._stored(index, hits) if query.sort == "relevance" else [hit["_source"] for hit in hits]
             suggestion = None
@@ -393,9 +399,9 @@ class OpenSearchEngine:
                 known_df = KNOWN_WORD_DF if total < SUGGEST_BELOW else 1
                 frequencies = ClusterFrequencies(self._msearch, index, remembered)
                 suggestion = suggest(frequencies, analyzers[EXACT_FIELD], request.q, tree, known_df)
-            return words, query, stored, scores, total, aggregations, suggestion
+            return words, query, stored, scores, total, aggregations, suggestion, expanded.applied
 
-        words, query, stored, scores, total, aggregations, suggestion = self._reading(read)
+        words, query, stored, scores, total, aggregations, suggestion, applied = self._reading(read)
         facets = {name: response.facet_values({b["key"]: b["doc_count"] for b in aggregations[name]["buckets"]})
                   for name in FACET_FIELDS}
         return {
@@ -406,13 +412,17 @@ class OpenSearchEngine:
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "hits": [response.hit(fields, float(score), words, query.terms) for fields, score in zip(stored, scores)],
             "facets": facets,
+            "expansions": [expansion.as_json() for expansion in applied],
             "suggestion": suggestion,
         }
 
-    def rank_ids(self, text: str, depth: int) -> list[str]:
+    def rank_ids(self, text: str, depth: int, expand: bool = True) -> list[str]:
         def read(index: str):
             analyzers = self._index_state(index)[0]
-            query = cluster_query(SearchRequest(q=text, per_page=depth), parse_query(text), analyzers)
+            tree = parse_query(text)
+            if expand:
+                tree = self._expand(index, analyzers, tree).tree
+            query = cluster_query(SearchRequest(q=text, per_page=depth), tree, analyzers)
             return self._ranked(index, query, 0, depth)[0]
 
         hits = self._reading(read)
@@ -487,7 +497,7 @@ class OpenSearchEngine:
         try:
             with self._cluster_errors():
                 self._load(name, iter(articles), analyzer, BuildSummary(), strict=False, progress=None)
-            engine = OpenSearchEngine(ClusterLocation(self._where.url, alias).spec)
+            engine = OpenSearchEngine(ClusterLocation(self._where.url, alias).spec, synonyms=self._synonyms.path)
             try:
                 yield engine
             finally:
@@ -496,6 +506,17 @@ class OpenSearchEngine:
             self._client.indices.delete(index=name, ignore=[404])
 
     # --- the parts -------------------------------------------------------------------------------------
+
+    def _expand(self, index: str, analyzers: dict, tree) -> Expanded:
+        """The query with other spellings from the live index and the synonyms in force (see query.expansion)."""
+        body = analyzers["body"]
+        spellings = self._spellings.get(index)
+        if spellings is None:
+            if len(self._spellings) > 8:
+                self._spellings.clear()
+            spellings = self._spellings[index] = ClusterSpellings(self._msearch, index, TERM_FIELDS["body"])
+        return QueryExpander(body, spellings.for_terms(spelled_terms(body, tree)),
+                             self._synonyms.rules(body)).expand(tree)
 
     def _ranked(self, index: str, query: ClusterQuery, offset: int, limit: int):
         """(hits of the page in order, their scores, total, facet aggregations)."""

@@ -19,6 +19,7 @@ from indexer.ingest.article import Article
 from indexer.ingest.sources import ByteProgress, SourceOptions
 from indexer.query.request import SearchRequest
 from indexer.query.search import get_document, open_arrays, rank_ids, search
+from indexer.query.synonym_source import SynonymSource
 from indexer.storage.stats import collect_stats
 from indexer.storage.store import IndexStore, resolve_index_root
 from indexer.storage.writer_lock import writer_lock
@@ -29,9 +30,11 @@ class WhooshEngine:
 
     kind = "whoosh"
 
-    def __init__(self, location: str | os.PathLike | None = None, *, warm: bool = False) -> None:
+    def __init__(self, location: str | os.PathLike | None = None, *, warm: bool = False,
+                 synonyms: str | os.PathLike | None = None) -> None:
         self.root = resolve_index_root(location)
         self._store = IndexStore(self.root, prepare=lambda searcher: open_arrays(searcher, warm))
+        self._synonyms = SynonymSource(synonyms)
 
     @property
     def location(self) -> str:
@@ -60,15 +63,16 @@ class WhooshEngine:
 
     def search(self, request: SearchRequest) -> dict:
         with self._store.session() as (searcher, arrays):
-            return search(searcher, arrays, request)
+            return search(searcher, arrays, request, self._synonyms.rules(searcher.schema["body"].analyzer))
 
     def document(self, doc_id: str) -> dict | None:
         with self._store.session() as (searcher, arrays):
             return get_document(searcher, arrays, doc_id)
 
-    def rank_ids(self, text: str, depth: int) -> list[str]:
-        with self._store.session() as (_, arrays):
-            return rank_ids(arrays, text, depth)
+    def rank_ids(self, text: str, depth: int, expand: bool = True) -> list[str]:
+        with self._store.session() as (searcher, arrays):
+            rules = self._synonyms.rules(searcher.schema["body"].analyzer)
+            return rank_ids(arrays, text, depth, rules, expand)
 
     def stats(self) -> dict:
         return collect_stats(self._store)
@@ -86,7 +90,7 @@ class WhooshEngine:
             root = Path(tmp)
             with writer_lock(root):
                 publish_generation(root, lambda directory: build_index_dir(articles, directory, analyzer))
-            engine = WhooshEngine(root)
+            engine = WhooshEngine(root, synonyms=self._synonyms.path)
             try:
                 yield engine
             finally:

@@ -129,14 +129,14 @@ def load_queries(path: Path) -> list[EvalQuery]:
 
 
 def evaluate(docs: Sequence[Article], queries: Sequence[EvalQuery], analyzer_name: str,
-             engine_spec: str | None = None) -> EvalResult:
+             engine_spec: str | None = None, expand: bool = True, synonyms=None) -> EvalResult:
     """Index `docs` in a scratch index of the engine with the production builder and rank each query with the
-    production ranking (`Engine.rank_ids`)."""
+    production ranking (`Engine.rank_ids`); `expand=False` measures it without spelling variants and synonyms."""
     started = time.perf_counter()
-    with open_engine(None, engine_spec).scratch(docs, analyzer_name) as engine:
+    with open_engine(None, engine_spec, synonyms=synonyms).scratch(docs, analyzer_name) as engine:
         index_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        runs = [(engine.rank_ids(query.text, DEPTH), query.relevant) for query in queries]
+        runs = [(engine.rank_ids(query.text, DEPTH, expand), query.relevant) for query in queries]
         search_seconds = time.perf_counter() - started
     result = score_rankings(analyzer_name, len(docs), runs)
     return replace(result, index_seconds=index_seconds, search_seconds=search_seconds)

@@ -5,6 +5,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.ingest.article import Article, body_digest
 from indexer.opensearch.mapping import KEY_SUFFIX, TERM_FIELDS
+from indexer.opensearch.spellings import SPELLING_KEYS, spelling_keys
 from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS, document_fields
 
 
@@ -35,5 +36,7 @@ def cluster_document(article: Article, seq: int, analyzers: dict) -> dict:
         terms = [token.text for token in analyzer(fields.get(name) or "", mode="index")]
         doc[field] = " ".join(terms)
         lengths[name] = stored_length(len(terms))
+        if name == "body":
+            doc[SPELLING_KEYS] = spelling_keys(terms)
     doc["lengths"] = lengths
     return doc

@@ -67,6 +67,7 @@ def index_body(analyzer: str, shards: int = SHARDS, replicas: int = REPLICAS) ->
                 "body_digest": keyword,
                 "seq": {"type": "long"},
                 "lengths": {"properties": {name: {"type": "integer"} for name in TERM_FIELDS}},
+                "spelling_keys": keyword,  # see opensearch/spellings.py
                 **term_fields,
             },
         },

@@ -8,7 +8,7 @@ field it names); a quoted phrase its terms consecutively in the title or the bod
 from __future__ import annotations
 
 from indexer.opensearch.mapping import KEY_SUFFIX, PHRASE_TERM_FIELDS, TERM_FIELDS
-from indexer.query.parser import And, Group, Not, Phrase, Prefix, Word
+from indexer.query.parser import And, Group, Not, Phrase, Prefix, Terms, Word
 from indexer.query.scoring import MAX_PHRASE_TERMS, TEXT_FIELDS, analyze
 
 MATCH_NONE = {"match_none": {}}
@@ -68,6 +68,8 @@ class MatchTranslator:
             return self.phrase(node)
         if isinstance(node, Prefix):
             return self.prefix(node)
+        if isinstance(node, Terms):
+            return self.terms(node)
         if isinstance(node, Not):
             inner = self.node(node.node)
             return None if inner is None else {"bool": {"must_not": [inner]}}
@@ -96,6 +98,15 @@ class MatchTranslator:
         if len(terms) == 1:
             return term_in(fields, terms[0])
         return _any_field(fields, lambda field: phrase_in(field, terms))
+
+    def terms(self, terms: Terms) -> dict:
+        """An expansion (already our terms): one in any text field, or several consecutively in the title or body."""
+        if len(terms.terms) == 1:
+            return term_in(_fields(terms.field), terms.terms[0])
+        fields = [field for field in _fields(terms.field) if field in PHRASE_TERM_FIELDS]
+        if not fields:
+            return MATCH_NONE
+        return _any_field(fields, lambda field: phrase_in(field, list(terms.terms[:MAX_PHRASE_TERMS])))
 
     def prefix(self, prefix: Prefix) -> dict:
         stems = analyze(self._body, prefix.text)

@@ -39,6 +39,19 @@ class Phrase:
 
 
 @dataclass(frozen=True, slots=True)
+class Terms:
+    """Index terms that stand in for what was typed: another spelling or a synonym (see expansion.py).
+
+    Never parsed from text: expansion adds it, already analyzed, with the weight it scores at (below the
+    typed words' 1.0). More than one term must appear consecutively, as a phrase's do.
+    """
+
+    terms: tuple[str, ...]
+    weight: float
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     node: "Node"
 
@@ -72,7 +85,7 @@ class Group:
         return not (self.should or self.must)
 
 
-Node = Word | Prefix | Phrase | Not | And | Or | Group
+Node = Word | Prefix | Phrase | Terms | Not | And | Or | Group
 
 
 @dataclass(slots=True)
@@ -89,9 +102,9 @@ def parse_query(text: str) -> Group:
     return parser.parse_group(depth=0)
 
 
-def positive_leaves(node: Node) -> list[Word | Prefix | Phrase]:
-    """The words, prefixes and phrases that count for ranking and highlighting (not under a NOT)."""
-    if isinstance(node, (Word, Prefix, Phrase)):
+def positive_leaves(node: Node) -> list[Word | Prefix | Phrase | Terms]:
+    """The words, prefixes, phrases and expansions that count for ranking and highlighting (not under a NOT)."""
+    if isinstance(node, (Word, Prefix, Phrase, Terms)):
         return [node]
     if isinstance(node, Not):
         return []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.query.parser import And, Group, Not, Phrase, Prefix, Word
+from indexer.query.parser import And, Group, Not, Phrase, Prefix, Terms, Word
 from indexer.query.phrase_match import phrase_hits
 from indexer.query.reader_arrays import ReaderArrays
 from indexer.query.scoring import (EXACT_PARAMS, FRAME_WEIGHT, MAX_PHRASE_TERMS, PHRASE_WEIGHT, RERANK_DEPTH,
@@ -215,6 +215,8 @@ def _node_mask(ctx: _QueryState, node, loose: bool = False) -> np.ndarray | None
         return _phrase_mask(ctx, node)
     if isinstance(node, Prefix):
         return _prefix_mask(ctx, node)
+    if isinstance(node, Terms):
+        return _terms_mask(ctx, node)
     if isinstance(node, Not):
         inner = _node_mask(ctx, node.node)
         return None if inner is None else ~inner
@@ -277,12 +279,24 @@ def _phrase_mask(ctx: _QueryState, phrase: Phrase) -> np.ndarray | None:
     fields = [name for name in _text_fields(phrase.field) if name in PHRASE_FIELDS]
     if len(terms) == 1:
         return _postings_mask(ctx.view, fields, terms[0])
+    return _terms_in_sequence(ctx, fields, terms)
+
+
+def _terms_in_sequence(ctx: _QueryState, fields: list[str], terms: list[str]) -> np.ndarray:
     mask = np.zeros(ctx.view.size, dtype=bool)
     for name in fields:
         together = np.logical_and.reduce([_postings_mask(ctx.view, (name,), term) for term in terms])
         candidates = np.flatnonzero(together)[:MAX_PHRASE_CANDIDATES]
         mask[candidates[phrase_hits(ctx.view.reader, name, terms, candidates)]] = True
     return mask
+
+
+def _terms_mask(ctx: _QueryState, terms: Terms) -> np.ndarray:
+    """An expansion's terms: one in any text field, or several consecutively in the title or the body."""
+    if len(terms.terms) == 1:
+        return _term_mask(ctx, _text_fields(terms.field), terms.terms[0])
+    return _terms_in_sequence(ctx, [name for name in _text_fields(terms.field) if name in PHRASE_FIELDS],
+                              list(terms.terms[:MAX_PHRASE_TERMS]))
 
 
 def _prefix_mask(ctx: _QueryState, prefix: Prefix) -> np.ndarray | None:

@@ -49,6 +49,14 @@ class ReaderArrays:
                 value = self._shared[key] = factory()
             return value
 
+    def vocabulary(self, field: str) -> dict[str, int]:
+        """Every term of `field` with the number of documents holding it (deleted ones may still count, as
+        in Whoosh's own document frequencies); for the spelling variants, built once per reader."""
+        if field not in self.reader.schema:
+            return {}
+        return {(term.decode("utf-8") if isinstance(term, bytes) else term): info.doc_frequency()
+                for term, info in self.reader.iter_field(field)}
+
     def doc_id(self, docnum: int) -> str:
         """The stored `id` of a document number (memoized: eval asks for the same top documents often)."""
         doc_id = self._doc_ids.get(docnum)

@@ -16,6 +16,7 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
 MAX_RESULT_WINDOW = 1000  # deepest hit a client may page to, as Elasticsearch's max_result_window
 SORTS = ("relevance", "date")
+SWITCHES = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
 
 # A wildcard at the start of a word would have to scan the whole vocabulary.
 _LEADING_WILDCARD = re.compile(r"(?:^|[\s(\"'«“+-]|:)\*+\w")
@@ -43,6 +44,7 @@ class SearchRequest:
     date_from: datetime | None = None
     date_to: datetime | None = None
     sort: str = "relevance"
+    expand: bool = True  # other spellings and synonyms searched for beside the words typed
 
     @property
     def offset(self) -> int:
@@ -68,6 +70,7 @@ def parse_search_request(args: Mapping) -> SearchRequest:
     sort = (_first(args, "sort") or "relevance").strip()
     if sort not in SORTS:
         raise InvalidRequest("invalid_sort", f"sort must be one of: {', '.join(SORTS)}")
+    expand = _parse_switch(args, "expand", True)
     return SearchRequest(
         q=q,
         page=page,
@@ -77,6 +80,7 @@ def parse_search_request(args: Mapping) -> SearchRequest:
         date_from=date_from,
         date_to=date_to,
         sort=sort,
+        expand=expand,
     )
 
 
@@ -122,6 +126,16 @@ def _parse_int(args: Mapping, name: str, default: int, minimum: int) -> int:
         raise InvalidRequest(f"invalid_{name}", f"{name} must be a whole number") from None
     if value < minimum:
         raise InvalidRequest(f"invalid_{name}", f"{name} must be at least {minimum}")
+    return value
+
+
+def _parse_switch(args: Mapping, name: str, default: bool) -> bool:
+    raw = _first(args, name)
+    if raw is None or not str(raw).strip():
+        return default
+    value = SWITCHES.get(str(raw).strip().lower())
+    if value is None:
+        raise InvalidRequest(f"invalid_{name}", f"{name} must be 1 or 0 (also true/false, on/off, yes/no)")
     return value
 
 

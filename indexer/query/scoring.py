@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.query.parser import Group, Phrase, Prefix, Word, positive_leaves
+from indexer.query.parser import Group, Phrase, Prefix, Terms, Word, positive_leaves
 from indexer.storage.schema import EXACT_FIELD
 
 K1 = 1.2
@@ -71,6 +71,10 @@ def scoring_terms(analyzers: dict, tree: Group) -> tuple[Counter, Counter]:
     for leaf in positive_leaves(tree):
         if isinstance(leaf, Prefix) or leaf.field not in (None, "title", "body"):
             continue
+        if isinstance(leaf, Terms):  # an expansion: stemmed terms already, at its weight; never exact
+            for term in leaf.terms:
+                stemmed[term] += leaf.weight
+            continue
         stemmed.update(analyze(analyzers["body"], leaf.text))
         if EXACT_FIELD in analyzers:
             exact.update(analyze(analyzers[EXACT_FIELD], leaf.text))
@@ -108,10 +112,12 @@ def _terms_with_stops(analyzer, text: str) -> list[tuple[str, bool]]:
 
 
 def is_plain_text(analyzers: dict, tree: Group) -> bool:
-    """Only free words of at most one term each: then a document matches exactly when it scores."""
+    """Only free words of at most one term each (or one-term expansions of them): then a document matches
+    exactly when it scores."""
     if tree.must or tree.must_not or not tree.should:
         return False
-    return all(isinstance(node, Word) and node.field is None and len(analyze(analyzers["body"], node.text)) <= 1
+    return all((isinstance(node, Word) and node.field is None and len(analyze(analyzers["body"], node.text)) <= 1)
+               or (isinstance(node, Terms) and node.field is None and len(node.terms) == 1)
                for node in tree.should)
 
 

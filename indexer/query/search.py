@@ -12,6 +12,8 @@ import numpy as np
 from whoosh.util.times import datetime_to_long
 
 from indexer.query import response
+from indexer.query.expansion import Expanded, QueryExpander, Spellings, Synonyms
+from indexer.query.spellings import spellings_of
 from indexer.query.highlight import WordTerms
 from indexer.query.parser import parse_query
 from indexer.query.ranking import Filters, prepare_ranking, rank
@@ -25,11 +27,14 @@ SUGGEST_BELOW = 5  # below this many hits, rare words are also offered a "هل �
 RELATED_COUNT = 5
 
 
-def search(searcher, view: ReaderArrays, request: SearchRequest) -> dict:
-    """One page of ranked, highlighted hits with facet counts and an optional spelling suggestion."""
+def search(searcher, view: ReaderArrays, request: SearchRequest, synonyms: Synonyms | None = None) -> dict:
+    """One page of ranked, highlighted hits with facet counts, the expansions applied and an optional
+    spelling suggestion. `synonyms` are the rules in force now (the engine follows the file)."""
     started = time.perf_counter()
     tree = parse_query(request.q)
-    ranking = rank(view, request.q, tree, _filters(request), request.sort, request.offset, request.per_page)
+    expanded = query_expander(view, synonyms).expand(tree) if request.expand else Expanded(tree, ())
+    ranking = rank(view, request.q, expanded.tree, _filters(request), request.sort, request.offset,
+                   request.per_page)
     words = _highlight_words(searcher, view)
     hits = [response.hit(searcher.stored_fields(docnum), score, words, ranking.terms)
             for docnum, score in zip(ranking.docnums, ranking.scores)]
@@ -47,6 +52,7 @@ def search(searcher, view: ReaderArrays, request: SearchRequest) -> dict:
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
         "hits": hits,
         "facets": facet_counts(view, ranking.matched),
+        "expansions": [expansion.as_json() for expansion in expanded.applied],
         "suggestion": suggestion,
     }
 
@@ -78,10 +84,24 @@ def get_document(searcher, view: ReaderArrays, doc_id: str) -> dict | None:
     return response.document(searcher.stored_fields(docnum), related)
 
 
-def rank_ids(view: ReaderArrays, text: str, depth: int) -> list[str]:
+def rank_ids(view: ReaderArrays, text: str, depth: int, synonyms: Synonyms | None = None,
+             expand: bool = True) -> list[str]:
     """The ids of the top `depth` documents for `text`, by the production ranking (used by eval)."""
-    ranking = rank(view, text, parse_query(text), limit=depth)
+    tree = parse_query(text)
+    if expand:
+        tree = query_expander(view, synonyms).expand(tree).tree
+    ranking = rank(view, text, tree, limit=depth)
     return [view.doc_id(docnum) for docnum in ranking.docnums]
+
+
+def query_expander(view: ReaderArrays, synonyms: Synonyms | None) -> QueryExpander:
+    """Expansion with the index's own spellings (built once per reader) and the synonym rules given."""
+    return QueryExpander(view.reader.schema["body"].analyzer, index_spellings(view), synonyms)
+
+
+def index_spellings(view: ReaderArrays) -> Spellings:
+    """The spelling variants of this reader's body vocabulary (see analyzers.spelling_variants)."""
+    return view.shared("spellings", lambda: spellings_of(view.vocabulary("body"), view.doc_count))
 
 
 def facet_counts(view: ReaderArrays, matched: np.ndarray) -> dict[str, dict[str, int]]:

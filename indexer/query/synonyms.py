@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from indexer.errors import SynonymsUnreadable
 from indexer.ingest.article import Skip
 
 __all__ = ["EMPTY_RULES", "Expansion", "SynonymFile", "SynonymRule", "SynonymRules", "SynonymsUnreadable",
@@ -37,10 +38,6 @@ MAX_LINE_CHARS = 1000
 MAX_ALTERNATIVES_PER_SPAN = 8
 MAX_ALTERNATIVES_TOTAL = 24
 DEFAULT_CHECK_SECONDS = 2.0
-
-
-class SynonymsUnreadable(RuntimeError):
-    """The synonyms file cannot be read at all; the message is `path: reason`, fit to print as is."""
 
 
 @dataclass(frozen=True, slots=True)

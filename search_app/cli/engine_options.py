@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from indexer.engine import Engine, open_engine
+from indexer.errors import SynonymsUnreadable
 
 
 def engine_options(command):
@@ -22,8 +23,17 @@ engine_option = click.option(
 )
 
 
-def engine_from(index_dir: str | None, engine_kind: str | None) -> Engine:
+synonyms_option = click.option(
+    "--synonyms", "synonyms", metavar="FILE", default=None,
+    help="Synonyms file (Solr format: `a, b, c` or `a => b`), applied at query time and re-read when it "
+         "changes (default: $ARABIC_SEARCH_SYNONYMS, else none).",
+)
+
+
+def engine_from(index_dir: str | None, engine_kind: str | None, synonyms: str | None = None) -> Engine:
     try:
-        return open_engine(index_dir, engine_kind)
+        return open_engine(index_dir, engine_kind, synonyms=synonyms)
     except ValueError as error:  # an unknown engine, a malformed URL
+        raise click.UsageError(str(error)) from None
+    except SynonymsUnreadable as error:
         raise click.UsageError(str(error)) from None

@@ -16,9 +16,9 @@ import click
 from analyzers.registry import ANALYZER_NAMES
 from indexer.eval import EvalResult, evaluate, load_docs, load_queries
 from indexer.engine import parse_engine
-from indexer.errors import IndexUnavailable
+from indexer.errors import IndexUnavailable, SynonymsUnreadable
 from indexer.query.request import InvalidRequest, parse_search_request
-from search_app.cli.engine_options import engine_from, engine_option, engine_options
+from search_app.cli.engine_options import engine_from, engine_option, engine_options, synonyms_option
 
 EXIT_BAD_QUERY = 2
 EXIT_NO_INDEX = 5
@@ -36,22 +36,25 @@ _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&amp;": "&
 @click.option("--from", "date_from", metavar="DATE", help="Published on or after this ISO date.")
 @click.option("--to", "date_to", metavar="DATE", help="Published on or before this ISO date.")
 @click.option("--sort", default="relevance", show_default=True, type=click.Choice(["relevance", "date"]))
+@synonyms_option
+@click.option("--no-expand", "no_expand", is_flag=True, help="Search only the words typed: no other spellings, "
+              "no synonyms.")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON response instead of text.")
 def search_command(query, index_dir, engine_kind, page, per_page, sources, categories, date_from, date_to, sort,
-                   as_json):
+                   synonyms, no_expand, as_json):
     """Search the index and print the hits in the terminal.
 
     QUERY accepts free words, "phrases", -exclusions, title:/source:/category: fields and AND/OR/NOT.
     Exit codes: 0 done, 2 invalid query or option, 5 the index is missing or damaged.
     """
     args = {"q": query, "page": page, "per_page": per_page, "source": list(sources), "category": list(categories),
-            "from": date_from, "to": date_to, "sort": sort}
+            "from": date_from, "to": date_to, "sort": sort, "expand": "0" if no_expand else "1"}
     try:
         request = parse_search_request(args)
     except InvalidRequest as error:
         click.echo(f"invalid request: {error.message}", err=True)
         sys.exit(EXIT_BAD_QUERY)
-    engine = engine_from(index_dir, engine_kind)
+    engine = engine_from(index_dir, engine_kind, synonyms)
     try:
         result = engine.search(request)
     except IndexUnavailable as error:
@@ -100,8 +103,10 @@ def _terminal_text(fragment: str) -> str:
 @click.option("--analyzer", "analyzers", multiple=True, type=click.Choice(ANALYZER_NAMES),
               help="Analyzer to measure; repeatable (default: arabic).")
 @engine_option
+@synonyms_option
+@click.option("--no-expand", "no_expand", is_flag=True, help="Measure without spelling variants and synonyms.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per analyzer per line.")
-def eval_command(docs_path, queries_path, analyzers, engine_kind, as_json):
+def eval_command(docs_path, queries_path, analyzers, engine_kind, synonyms, no_expand, as_json):
     """Measure retrieval quality: MRR@10, Recall@1/10/100 and nDCG@10 per analyzer.
 
     Each analyzer gets a temporary index built with the production schema and ranking, and every query
@@ -114,7 +119,10 @@ def eval_command(docs_path, queries_path, analyzers, engine_kind, as_json):
     docs = load_docs(docs_path)
     queries = load_queries(queries_path)
     for name in analyzers or ("arabic",):
-        result = evaluate(docs, queries, name, engine_kind)
+        try:
+            result = evaluate(docs, queries, name, engine_kind, expand=not no_expand, synonyms=synonyms)
+        except SynonymsUnreadable as error:
+            raise click.UsageError(str(error)) from None
         if as_json:
             click.echo(json.dumps({k: v for k, v in result.as_json().items() if k in JSON_KEYS}))
         else:
