@@ -1,4 +1,4 @@
-"""The JSON API blueprint: search, one document, health and the OpenAPI description.
+"""The JSON API blueprint: search, completion as you type, one document, health and the OpenAPI description.
 
 Views only translate HTTP to the search core and back; validation lives in `parse_search_request`
 and every refusal is raised as an exception that `errors.py` renders as `{"error": {...}}`.
@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import NotFound
 
 from indexer.errors import IndexUnavailable
-from indexer.query.request import parse_search_request
+from indexer.query.request import parse_complete_request, parse_search_request
 from search_app.engine_binding import current_engine
 from search_app.errors import INDEX_UNAVAILABLE_MESSAGE
 from search_app.openapi import openapi_document
@@ -20,6 +20,11 @@ api = Blueprint("api", __name__)
 @api.get("/api/search")
 def search_json():
     return jsonify(current_engine().search(parse_search_request(request.args)))
+
+
+@api.get("/api/complete")
+def complete_json():
+    return jsonify(current_engine().complete(parse_complete_request(request.args)))
 
 
 @api.get("/api/documents/<path:doc_id>", merge_slashes=False)  # ids are opaque: never rewrite them

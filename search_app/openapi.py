@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 description of the JSON API, built from the same limits the validator enforces."""
 from __future__ import annotations
 
-from indexer.query.request import DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS, SWITCHES
+from indexer.query.request import (DEFAULT_PER_PAGE, MAX_COMPLETIONS, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW,
+                                   SORTS, SWITCHES)
 
 _STRING = {"type": "string"}
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -29,6 +30,15 @@ SEARCH_PARAMETERS = [
     _query_parameter("expand", "Also search other spellings of the words typed (names, loanwords) and the "
                      "synonyms file, weighted below the words as typed; 0 searches only what was typed.",
                      {"type": "string", "enum": list(SWITCHES), "default": "1"}),
+]
+
+COMPLETE_PARAMETERS = [
+    _query_parameter("q", "The text typed so far. Its last word is completed by prefix, whatever its diacritics, "
+                     "hamza forms or article; a trailing space asks for the next word of a common phrase. The same "
+                     "rules as the search q (length, leading wildcard, number of words).",
+                     {"type": "string", "maxLength": MAX_QUERY_CHARS}),
+    _query_parameter("limit", "Most completions returned.", {"type": "integer", "minimum": 1,
+                                                             "maximum": MAX_COMPLETIONS, "default": MAX_COMPLETIONS}),
 ]
 
 SCHEMAS = {
@@ -91,6 +101,26 @@ SCHEMAS = {
             "rule": {**_NULLABLE_STRING, "description": "For a synonym: the file and line of its rule."},
         },
     },
+    "CompleteResponse": {
+        "type": "object",
+        "required": ["query", "completions", "took_ms"],
+        "properties": {
+            "query": _STRING,
+            "completions": {"type": "array", "maxItems": MAX_COMPLETIONS, "items": {
+                "type": "object",
+                "required": ["text", "kind", "count"],
+                "properties": {
+                    "text": {**_STRING, "description": "The typed text with its last word completed, in the most "
+                                                      "common written form of the articles. Plain text, not HTML."},
+                    "kind": {"type": "string", "enum": ["phrase", "word"],
+                             "description": "phrase: the last two words are a common pair; word: a prefix match"},
+                    "count": {"type": "integer", "description": "articles holding the word (word), or times the "
+                                                                 "pair occurs (phrase)"},
+                },
+            }},
+            "took_ms": {"type": "number"},
+        },
+    },
     "RelatedArticle": {
         "type": "object",
         "required": ["id", "title", "url", "source", "category", "published", "score"],
@@ -138,7 +168,7 @@ def _json(schema_name: str, description: str) -> dict:
 ERROR_RESPONSES = {
     "400": _json("Error", "Bad parameter: q over 500 characters, bad page or per_page, page beyond the result window "
                           f"(page × per_page > {MAX_RESULT_WINDOW}), bad date, unknown sort, leading wildcard, "
-                          "too many terms, or a query string that is not UTF-8."),
+                          "too many terms, limit out of range (completion), or a query string that is not UTF-8."),
     "413": _json("Error", "Request body too large (every route is GET)."),
     "414": _json("Error", "Query string too long."),
     "431": _json("Error", "Request headers too large."),
@@ -158,6 +188,12 @@ def openapi_document() -> dict:
                 "summary": "Search articles",
                 "parameters": SEARCH_PARAMETERS,
                 "responses": {"200": _json("SearchResponse", "One page of ranked, highlighted hits."), **ERROR_RESPONSES},
+            }},
+            "/api/complete": {"get": {
+                "summary": "Completions of what is typed (search as you type)",
+                "parameters": COMPLETE_PARAMETERS,
+                "responses": {"200": _json("CompleteResponse", "Up to limit completions, phrases first."),
+                              **ERROR_RESPONSES},
             }},
             "/api/documents/{id}": {"get": {
                 "summary": "One article by id, with related articles",

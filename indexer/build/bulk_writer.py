@@ -20,6 +20,7 @@ import numpy as np
 from whoosh.fields import UnknownFieldError
 
 from indexer.codec import ArrayCodec
+from indexer.storage.completion_files import write_side_file
 from indexer.codec.field_writer import POSTING_KINDS, posting_kind
 from indexer.codec.postings import EXISTENCE, POSITIONS, length_codes
 from indexer.build.other_fields import other_field_postings
@@ -116,6 +117,8 @@ class BulkSegmentWriter(HookedSegmentWriter):
             del postings, lengths
         self.perdocwriter.close()
         self.fieldwriter.close()
+        if self._words.completion is not None:
+            write_side_file(self.storage, self.get_segment().segment_id(), self._words.completion)
 
 
 def _write_lengths(perdocwriter, fieldname: str, lengths: np.ndarray) -> None:

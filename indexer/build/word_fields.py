@@ -27,8 +27,9 @@ from analyzers.fused import FusedArabicAnalyzer, analyze_word, indexed_term
 from analyzers.tokenizer import ArabicTokenizer, chunk_words
 from indexer.codec import FieldPostings
 from indexer.build.chunks import ChunkNumbers
+from indexer.build.completion_table import segment_table
 from indexer.build.group_postings import STOP_RENUMBERED, TOKEN_INDEX, group_postings
-from indexer.storage.schema import DERIVED_FIELDS, DerivedField, LeadingWords
+from indexer.storage.schema import DERIVED_FIELDS, EXACT_FIELD, DerivedField, LeadingWords
 from indexer.codec.runs import span_indices
 
 
@@ -139,6 +140,7 @@ class WordFields:
             self._fields[name] = _WordField(analysis, positional(field), field.scorable, derived)
         # sources before the fields derived from them
         self._order = sorted(self._fields, key=lambda name: (self._fields[name].derived_from is not None, name))
+        self.completion: dict | None = None  # the `exact` field's side table for completion, made at flush
 
     def analysis_names(self) -> dict[str, str]:
         return {name: field.analysis.name for name, field in self._fields.items()}
@@ -225,6 +227,9 @@ class WordFields:
             doc_starts = word_ends[np.concatenate(([0], np.cumsum(doc_chunk_counts)))]
             del chunks, chunk_lengths, word_ends
             word_terms, term_bytes = term_ids[target.analysis.name]
+            if name == EXACT_FIELD:
+                self.completion = segment_table(words, word_terms, doc_starts, list(self._word_ids),
+                                                [term.decode("utf-8") for term in term_bytes])
             token_terms = word_terms[words]
             del words
             numbering = target.analysis.numbering if target.positional else None

@@ -18,7 +18,7 @@ from typing import ClassVar, Protocol
 from indexer.build.summary import BuildSummary
 from indexer.ingest.article import Article
 from indexer.ingest.sources import ByteProgress, SourceOptions
-from indexer.query.request import SearchRequest
+from indexer.query.request import CompleteRequest, SearchRequest
 from indexer.query.synonym_source import SYNONYMS_VARIABLE  # noqa: F401 (part of the surface: `serve` sets it)
 
 ENGINE_VARIABLE = "ARABIC_SEARCH_ENGINE"
@@ -63,6 +63,9 @@ class Engine(Protocol):
 
     def search(self, request: SearchRequest) -> dict:
         """One page of the response documented in the README: hits, highlights, facets, suggestion."""
+
+    def complete(self, request: CompleteRequest) -> dict:
+        """Completions of the typed text, as documented in the README: `{"query", "completions", "took_ms"}`."""
 
     def document(self, doc_id: str) -> dict | None:
         """One article with its `related` articles, or None for an unknown id."""

@@ -39,6 +39,7 @@ from indexer.errors import IndexNotFound, IndexUnavailable, StrictModeFailure, W
 from indexer.ingest.article import Article, Skip, body_digest
 from indexer.ingest.sources import ByteProgress, SourceOptions, read_sources
 from indexer.opensearch.bulk_load import BulkLoader, reason, transient
+from indexer.opensearch.completion import ClusterCompletions, CompletionCounts, remove_table, store_table
 from indexer.opensearch.documents import cluster_document
 from indexer.opensearch.location import ClusterLocation
 from indexer.opensearch.mapping import PHRASE_TERM_FIELDS, TERM_FIELDS, index_body
@@ -51,6 +52,8 @@ from indexer.query.highlight import WordTerms
 from indexer.query.parser import parse_query
 from indexer.query.request import SearchRequest
 from indexer.query.synonym_source import SynonymSource
+from indexer.query.complete import complete
+from indexer.query.request import CompleteRequest, SearchRequest
 from indexer.query.suggest import KNOWN_WORD_DF, RememberedWords, suggest
 from indexer.storage.schema import EXACT_ANALYZER, EXACT_FIELD, FACET_FIELDS
 
@@ -255,6 +258,7 @@ class OpenSearchEngine:
         self._per_index: dict[str, tuple[dict, WordTerms, RememberedWords]] = {}
         self._spellings: dict[str, ClusterSpellings] = {}  # per concrete index
         self._synonyms = SynonymSource(synonyms)
+        self._completions = ClusterCompletions()
 
     @property
     def location(self) -> str:
@@ -288,6 +292,7 @@ class OpenSearchEngine:
         summary = BuildSummary()
         started = time.perf_counter()
         articles = unique_articles(read_sources(sources, options, byte_progress), summary, strict)
+        counts = CompletionCounts(analyzers_for(analyzer)[EXACT_FIELD])
         live: list[str] = []
         try:
             with self._cluster_errors(), self._writer("reindex") as lock:
@@ -295,9 +300,10 @@ class OpenSearchEngine:
                 self._remove_leftovers()
                 name = self._new_index(analyzer)
                 try:
-                    summary.indexed = self._load(name, articles, analyzer, summary, strict, progress)
+                    summary.indexed = self._load(name, counts.watch(articles), analyzer, summary, strict, progress)
                     self._client.indices.put_settings(index=name, body={"index": {"refresh_interval": None}})
                     self._check_complete(name, summary.indexed)
+                    store_table(self._client, name, counts)
                     lock.check()
                     self._switch_alias(name, live)
                 except BaseException:
@@ -416,6 +422,13 @@ class OpenSearchEngine:
             "suggestion": suggestion,
         }
 
+    def complete(self, request: CompleteRequest) -> dict:
+        def read(index: str):
+            analyzers = self._index_state(index)[0]
+            return self._completions.table(self._client, index, analyzers[EXACT_FIELD])
+
+        return complete(self._reading(read), request.q, request.limit)
+
     def rank_ids(self, text: str, depth: int, expand: bool = True) -> list[str]:
         def read(index: str):
             analyzers = self._index_state(index)[0]
@@ -496,7 +509,9 @@ class OpenSearchEngine:
             self._client.indices.create(index=name, body={**index_body(analyzer, replicas=0), "aliases": {alias: {}}})
         try:
             with self._cluster_errors():
-                self._load(name, iter(articles), analyzer, BuildSummary(), strict=False, progress=None)
+                counts = CompletionCounts(analyzers_for(analyzer)[EXACT_FIELD])
+                self._load(name, counts.watch(articles), analyzer, BuildSummary(), strict=False, progress=None)
+                store_table(self._client, name, counts)
             engine = OpenSearchEngine(ClusterLocation(self._where.url, alias).spec, synonyms=self._synonyms.path)
             try:
                 yield engine
@@ -504,6 +519,7 @@ class OpenSearchEngine:
                 engine.close()
         finally:
             self._client.indices.delete(index=name, ignore=[404])
+            remove_table(self._client, name)
 
     # --- the parts -------------------------------------------------------------------------------------
 

@@ -17,8 +17,9 @@ from indexer.build.rebuild import (add_documents, build_index_dir, delete_docume
 from indexer.build.summary import BuildSummary
 from indexer.ingest.article import Article
 from indexer.ingest.sources import ByteProgress, SourceOptions
-from indexer.query.request import SearchRequest
-from indexer.query.search import get_document, open_arrays, rank_ids, search
+from indexer.query.complete import complete
+from indexer.query.request import CompleteRequest, SearchRequest
+from indexer.query.search import completion_table, get_document, open_arrays, rank_ids, search
 from indexer.query.synonym_source import SynonymSource
 from indexer.storage.stats import collect_stats
 from indexer.storage.store import IndexStore, resolve_index_root
@@ -64,6 +65,10 @@ class WhooshEngine:
     def search(self, request: SearchRequest) -> dict:
         with self._store.session() as (searcher, arrays):
             return search(searcher, arrays, request, self._synonyms.rules(searcher.schema["body"].analyzer))
+
+    def complete(self, request: CompleteRequest) -> dict:
+        with self._store.session() as (searcher, arrays):
+            return complete(completion_table(searcher, arrays), request.q, request.limit)
 
     def document(self, doc_id: str) -> dict | None:
         with self._store.session() as (searcher, arrays):

@@ -17,6 +17,7 @@ DEFAULT_PER_PAGE = 10
 MAX_RESULT_WINDOW = 1000  # deepest hit a client may page to, as Elasticsearch's max_result_window
 SORTS = ("relevance", "date")
 SWITCHES = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
+MAX_COMPLETIONS = 10
 
 # A wildcard at the start of a word would have to scan the whole vocabulary.
 _LEADING_WILDCARD = re.compile(r"(?:^|[\s(\"'«“+-]|:)\*+\w")
@@ -49,6 +50,27 @@ class SearchRequest:
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteRequest:
+    """One validated completion request: the text typed so far and how many completions to return."""
+
+    q: str = ""
+    limit: int = MAX_COMPLETIONS
+
+
+def parse_complete_request(args: Mapping) -> CompleteRequest:
+    """Validate `q` by the search rules (length, leading wildcard, terms) and `limit`, or raise InvalidRequest.
+
+    `q` keeps its trailing space: "وزير " asks for the next word of a phrase.
+    """
+    raw = _first(args, "q") or ""
+    _parse_query(raw)
+    limit = _parse_int(args, "limit", MAX_COMPLETIONS, minimum=1)
+    if limit > MAX_COMPLETIONS:
+        raise InvalidRequest("invalid_limit", f"limit must be between 1 and {MAX_COMPLETIONS}")
+    return CompleteRequest(q=raw.lstrip(), limit=limit)
 
 
 def parse_search_request(args: Mapping) -> SearchRequest:

@@ -12,6 +12,8 @@ import numpy as np
 from whoosh.util.times import datetime_to_long
 
 from indexer.query import response
+from indexer.query.complete import CompletionTable
+from indexer.query.completion_index import open_completion_table
 from indexer.query.expansion import Expanded, QueryExpander, Spellings, Synonyms
 from indexer.query.spellings import spellings_of
 from indexer.query.highlight import WordTerms
@@ -67,7 +69,14 @@ def open_arrays(searcher, warm: bool = False) -> ReaderArrays:
             view.keyword_masks(name)
         view.published()
         _highlight_words(searcher, view)
+        completion_table(searcher, view)
     return view
+
+
+def completion_table(searcher, view: ReaderArrays) -> CompletionTable:
+    """The reader's table for search as you type, built once per reader (see `completion_index`)."""
+    field = EXACT_FIELD if EXACT_FIELD in searcher.schema else "body"
+    return view.shared("complete", lambda: open_completion_table(view.reader, searcher.schema[field].analyzer))
 
 
 def _highlight_words(searcher, view) -> WordTerms:
