@@ -124,3 +124,14 @@ def test_completion_is_in_the_openapi_document(client):
     operation = paths["/api/complete"]["get"]
     assert {parameter["name"] for parameter in operation["parameters"]} == {"q", "limit"}
     assert {"200", "400", "503"} <= set(operation["responses"])
+
+
+def test_page_loads_the_completion_script_as_a_static_file_and_works_without_it(client):
+    page = client.get("/", query_string={"q": "مدرسة"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'src="/static/complete.js"' in html
+    assert "<script>" not in html  # no inline script: the CSP's script-src 'self' allows the file only
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert 'method="get"' in html and 'name="q"' in html  # the plain form still searches without JavaScript
+    script = client.get("/static/complete.js")
+    assert script.status_code == 200 and "innerHTML" not in script.get_data(as_text=True)
