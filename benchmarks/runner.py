@@ -28,7 +28,7 @@ from benchmarks.indexing import run_build
 from benchmarks.peer import Peer, analyze_throughput, check_peer, run_eval
 from benchmarks.quality import measure_peer_quality, measure_quality
 from benchmarks.report import PEER
-from benchmarks.search_latency import measure_search
+from benchmarks.search_latency import measure_complete, measure_search
 from indexer.eval import read_jsonl
 
 
@@ -156,6 +156,9 @@ def run_search(results: dict, ws: Workspace) -> None:
     for size in ws.config.run_sizes:
         row = {"docs": size, **measure_search(ws.index_root(size), texts,
                                               budget_seconds=ws.config.profile.search_budget_seconds)}
+        completion = measure_complete(ws.index_root(size), texts,
+                                      budget_seconds=ws.config.profile.search_budget_seconds)
+        row["complete_p50_ms"], row["complete_p95_ms"] = completion["p50_ms"], completion["p95_ms"]
         peer = ws.peer_run(size) or {}
         row["lucene_p50_ms"] = peer.get("query_p50_ms")
         row["lucene_p95_ms"] = peer.get("query_p95_ms")

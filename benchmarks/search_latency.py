@@ -60,3 +60,43 @@ def measure_search(index_root: Path | None, queries: Sequence[str], per_page: in
         "stopped_by_budget": len(timings) < len(requests),
     })
     return summary
+
+
+def typed_prefixes(texts: Sequence[str], limit: int = 2000) -> list[str]:
+    """What a reader sends while typing the headlines' first two words: every prefix, letter by letter."""
+    prefixes: list[str] = []
+    for text in texts:
+        words = " ".join(text.split()[:2])
+        prefixes.extend(words[:end] for end in range(1, len(words) + 1))
+        if len(prefixes) >= limit:
+            break
+    return prefixes[:limit]
+
+
+def measure_complete(index_root: Path | None, texts: Sequence[str], budget_seconds: float = 60,
+                     engine: str | None = None) -> dict:
+    """p50/p95/p99 of the engine's `complete` over the typed prefixes of `texts`, measured as `measure_search`
+    measures search (the warm-up also builds the reader's completion table, untimed)."""
+    from indexer.engine import open_engine
+    from indexer.query.request import InvalidRequest, parse_complete_request
+
+    engine = open_engine(index_root, engine)
+    requests = []
+    for text in typed_prefixes(texts):
+        try:
+            requests.append(parse_complete_request({"q": text}))
+        except InvalidRequest:
+            pass
+    for request in requests[:WARMUP_QUERIES]:
+        engine.complete(request)
+    timings: list[float] = []
+    deadline = time.monotonic() + budget_seconds
+    for request in requests:
+        if time.monotonic() > deadline:
+            break
+        started = time.perf_counter()
+        engine.complete(request)
+        timings.append(time.perf_counter() - started)
+    if not timings:
+        raise RuntimeError("no completion could be timed")
+    return latency_summary(timings)
