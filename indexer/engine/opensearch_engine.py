@@ -50,10 +50,9 @@ from indexer.query import response
 from indexer.query.expansion import Expanded, QueryExpander, spelled_terms
 from indexer.query.highlight import WordTerms
 from indexer.query.parser import parse_query
-from indexer.query.request import SearchRequest
-from indexer.query.synonym_source import SynonymSource
 from indexer.query.complete import complete
 from indexer.query.request import CompleteRequest, SearchRequest
+from indexer.query.synonym_source import SynonymSource
 from indexer.query.suggest import KNOWN_WORD_DF, RememberedWords, suggest
 from indexer.storage.schema import EXACT_ANALYZER, EXACT_FIELD, FACET_FIELDS
 
