@@ -69,6 +69,7 @@ def open_arrays(searcher, warm: bool = False) -> ReaderArrays:
             view.keyword_masks(name)
         view.published()
         _highlight_words(searcher, view)
+        index_spellings(view)  # the variant finder over the vocabulary (seconds at 30k articles)
         completion_table(searcher, view)
     return view
 
