@@ -109,6 +109,22 @@ def search_section(results: dict) -> tuple[str, list[str], list[list[str]]] | No
             "`complete` on the headlines' first two words typed letter by letter)", headers, rows)
 
 
+def expansion_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None:
+    runs = [row for row in results.get("search") or () if row.get("expansion_p50_ratio") is not None]
+    if not runs:
+        return None
+    headers = ["docs", "queries expanded", "expand=0 p50 ms", "expanded p50 ms", "p50 expanded/expand=0",
+               "p95 expanded/expand=0", "p50 ours/Lucene expand=0", "p50 ours/Lucene expanded"]
+    rows = [[fmt_int(row["docs"]), fmt_int(row.get("queries_expanded")), fmt_ms(row.get("unexpanded_p50_ms")),
+             fmt_ms(row.get("expanded_p50_ms")), fmt_ratio(row.get("expansion_p50_ratio")),
+             fmt_ratio(row.get("expansion_p95_ratio")),
+             fmt_ratio(ratio(row.get("unexpanded_p50_ms"), row.get("lucene_p50_ms"))),
+             fmt_ratio(ratio(row.get("expanded_p50_ms"), row.get("lucene_p50_ms")))]
+            for row in runs]
+    return ("Cost of spelling-variant and synonym expansion in search (each query with expand=0 and expanded, "
+            "back to back in alternating order)", headers, rows)
+
+
 def http_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None:
     run = results.get("http")
     if not run:
@@ -145,7 +161,8 @@ def cluster_section(results: dict) -> tuple[str, list[str], list[list[str]]] | N
 
 
 SECTIONS: tuple[Callable[[dict], tuple | None], ...] = (
-    quality_section, analyzer_section, index_section, search_section, http_section, cluster_section,
+    quality_section, analyzer_section, index_section, search_section, expansion_section, http_section,
+    cluster_section,
 )
 
 

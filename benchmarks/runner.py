@@ -28,7 +28,7 @@ from benchmarks.indexing import run_build
 from benchmarks.peer import Peer, analyze_throughput, check_peer, run_eval
 from benchmarks.quality import measure_peer_quality, measure_quality
 from benchmarks.report import PEER
-from benchmarks.search_latency import measure_complete, measure_search
+from benchmarks.search_latency import measure_complete, measure_expansion_cost, measure_search
 from indexer.eval import read_jsonl
 
 
@@ -150,6 +150,10 @@ def run_index(results: dict, ws: Workspace) -> None:
         results["index"] = merge_rows(results.get("index"), rows)
 
 
+EXPANSION_KEYS = ("unexpanded_p50_ms", "expanded_p50_ms", "expansion_p50_ratio", "expansion_p95_ratio",
+                  "queries_expanded")
+
+
 def run_search(results: dict, ws: Workspace) -> None:
     texts = [row.get("text") or "" for row in ws.headlines()]
     rows = []
@@ -159,6 +163,9 @@ def run_search(results: dict, ws: Workspace) -> None:
         completion = measure_complete(ws.index_root(size), texts,
                                       budget_seconds=ws.config.profile.search_budget_seconds)
         row["complete_p50_ms"], row["complete_p95_ms"] = completion["p50_ms"], completion["p95_ms"]
+        cost = measure_expansion_cost(ws.index_root(size), texts,
+                                      budget_seconds=ws.config.profile.search_budget_seconds)
+        row.update({key: cost[key] for key in EXPANSION_KEYS})
         peer = ws.peer_run(size) or {}
         row["lucene_p50_ms"] = peer.get("query_p50_ms")
         row["lucene_p95_ms"] = peer.get("query_p95_ms")

@@ -62,6 +62,52 @@ def measure_search(index_root: Path | None, queries: Sequence[str], per_page: in
     return summary
 
 
+def measure_expansion_cost(index_root: Path | None, queries: Sequence[str], per_page: int = 10,
+                           budget_seconds: float = 120, engine: str | None = None) -> dict:
+    """The cost of spelling-variant and synonym expansion in `search`: each query timed with `expand=0` and
+    with expansion, back to back in alternating order, so that a busy machine slows both sides alike.
+
+    Returns the two p50/p95, their ratios (expanded ÷ unexpanded) and how many queries were expanded at all.
+    """
+    from indexer.engine import open_engine
+    from indexer.query.request import InvalidRequest, parse_search_request
+
+    engine = open_engine(index_root, engine)
+    pairs = []
+    for text in queries:
+        try:
+            pairs.append(tuple(parse_search_request({"q": text, "per_page": str(per_page), "expand": switch})
+                               for switch in ("0", "1")))
+        except InvalidRequest:
+            pass
+    for pair in pairs[:WARMUP_QUERIES]:
+        for request in pair:
+            engine.search(request)
+
+    plain: list[float] = []
+    expanded: list[float] = []
+    with_expansions = 0
+    deadline = time.monotonic() + budget_seconds
+    for turn, (unexpanded, request) in enumerate(pairs):
+        if time.monotonic() > deadline:
+            break
+        order = ((unexpanded, plain), (request, expanded)) if turn % 2 else ((request, expanded), (unexpanded, plain))
+        for timed, sink in order:
+            started = time.perf_counter()
+            result = engine.search(timed)
+            sink.append(time.perf_counter() - started)
+            if timed is request:
+                with_expansions += bool(result.get("expansions"))
+    if not plain:
+        raise RuntimeError("no query could be timed")
+    off, on = latency_summary(plain), latency_summary(expanded)
+    return {"count": off["count"], "queries_expanded": with_expansions,
+            "unexpanded_p50_ms": off["p50_ms"], "unexpanded_p95_ms": off["p95_ms"],
+            "expanded_p50_ms": on["p50_ms"], "expanded_p95_ms": on["p95_ms"],
+            "expansion_p50_ratio": round(on["p50_ms"] / off["p50_ms"], 3),
+            "expansion_p95_ratio": round(on["p95_ms"] / off["p95_ms"], 3)}
+
+
 def typed_prefixes(texts: Sequence[str], limit: int = 2000) -> list[str]:
     """What a reader sends while typing the headlines' first two words: every prefix, letter by letter."""
     prefixes: list[str] = []

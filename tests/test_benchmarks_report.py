@@ -77,3 +77,17 @@ def test_report_without_peer_prints_blanks_and_the_skip_reason():
 
 def test_report_of_nothing_says_so():
     assert format_report({}) == "no results"
+
+
+def test_report_gives_the_cost_of_expansion_as_ratios_to_expand_0_and_to_lucene():
+    results = {"search": [{"docs": 10_000, "count": 100, "p50_ms": 4.4, "p95_ms": 9.0, "lucene_p50_ms": 1.0,
+                           "unexpanded_p50_ms": 4.0, "expanded_p50_ms": 4.4, "expansion_p50_ratio": 1.1,
+                           "expansion_p95_ratio": 1.05, "queries_expanded": 40}]}
+    text = format_report(results)
+    block = text.split("== Cost of spelling-variant")[1]
+    row = next(line for line in block.splitlines() if line.startswith("10,000")).split()
+    assert row == ["10,000", "40", "4.00", "4.40", "1.10×", "1.05×", "4.00×", "4.40×"]
+
+
+def test_report_leaves_out_the_expansion_table_when_it_was_not_measured():
+    assert "Cost of spelling-variant" not in format_report(RESULTS)
