@@ -5,7 +5,6 @@ index of the two ANT corpora holds, so these tests run on a fresh clone without 
 """
 from __future__ import annotations
 
-import time
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -146,21 +145,15 @@ def test_new_names_are_found_from_the_live_vocabulary():
     assert finder.variants("ملك") == []
 
 
-def test_building_over_300k_terms_is_fast_and_lookups_take_microseconds():
+def test_a_finder_over_300k_terms_answers_as_the_reference_and_its_memo_changes_nothing():
+    # speed is the benchmark's business; here: the large vocabulary builds, and a remembered answer is the same
     terms = list(REFERENCE)
     vocabulary = {f"{term}{suffix}": 3 for suffix in ("", "ين", "ات", "ون", "ها", "نا", "كم", "هم") for term in terms}
-    start = time.perf_counter()
     finder = VariantFinder(vocabulary, 300_000, reference=REFERENCE)
-    built = time.perf_counter() - start
     sample = terms[:2000]
-    for term in sample:
-        finder.variants(term)
-    start = time.perf_counter()
-    for term in sample:
-        finder.variants(term)
-    cached = (time.perf_counter() - start) / len(sample)
-    print(f"build over {len(vocabulary)} terms: {built * 1000:.0f} ms; cached variants(): {cached * 1e6:.1f} us")
-    assert built < 1.0 and cached < 50e-6
+    first = [finder.variants(term) for term in sample]
+    assert first == [finder.variants(term) for term in sample]
+    assert any(first)  # the reference's groups are found in the large vocabulary
 
 
 @settings(max_examples=300, deadline=None)
