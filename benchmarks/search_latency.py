@@ -16,20 +16,28 @@ from benchmarks.stats import latency_summary
 WARMUP_QUERIES = 50
 
 
+def search_requests(queries: Sequence[str], **params: str) -> tuple[list, int]:
+    """Each query parsed as the API parses it, with the same further `params`; the ones it refuses are
+    counted, not timed."""
+    from indexer.query.request import InvalidRequest, parse_search_request
+
+    requests, rejected = [], 0
+    for text in queries:
+        try:
+            requests.append(parse_search_request({"q": text, **params}))
+        except InvalidRequest:
+            rejected += 1
+    return requests, rejected
+
+
 def measure_search(index_root: Path | None, queries: Sequence[str], per_page: int = 10, budget_seconds: float = 120,
                    engine: str | None = None) -> dict:
     """p50/p95/p99 of the engine's `search` over `queries` (stopping early when the time budget is spent);
     `engine` is an `--engine` value (default: the embedded engine on `index_root`)."""
     from indexer.engine import open_engine
-    from indexer.query.request import InvalidRequest, parse_search_request
 
     engine = open_engine(index_root, engine)
-    requests, rejected = [], 0
-    for text in queries:
-        try:
-            requests.append(parse_search_request({"q": text, "per_page": str(per_page)}))
-        except InvalidRequest:
-            rejected += 1
+    requests, rejected = search_requests(queries, per_page=str(per_page))
     for request in requests[:WARMUP_QUERIES]:
         engine.search(request)
 
@@ -70,16 +78,11 @@ def measure_expansion_cost(index_root: Path | None, queries: Sequence[str], per_
     Returns the two p50/p95, their ratios (expanded ÷ unexpanded) and how many queries were expanded at all.
     """
     from indexer.engine import open_engine
-    from indexer.query.request import InvalidRequest, parse_search_request
 
     engine = open_engine(index_root, engine)
-    pairs = []
-    for text in queries:
-        try:
-            pairs.append(tuple(parse_search_request({"q": text, "per_page": str(per_page), "expand": switch})
-                               for switch in ("0", "1")))
-        except InvalidRequest:
-            pass
+    # whether a query is refused does not depend on `expand`, so the two lists pair up query by query
+    pairs = list(zip(search_requests(queries, per_page=str(per_page), expand="0")[0],
+                     search_requests(queries, per_page=str(per_page), expand="1")[0]))
     for pair in pairs[:WARMUP_QUERIES]:
         for request in pair:
             engine.search(request)

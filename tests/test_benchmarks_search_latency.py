@@ -3,7 +3,7 @@ from benchmarks.corpus import write_jsonl
 from benchmarks.search_latency import measure_expansion_cost
 from indexer.engine import open_engine
 
-# Instagram in three spellings, and a king and an owner that must stay apart
+# Instagram in three spellings, and a king whose query has no variant to add
 ARTICLES = [
     {"id": "typed", "title": "تطبيق إنستغرام يطلق ميزة جديدة", "text": "أعلن تطبيق إنستغرام اليوم عن ميزة جديدة."},
     {"id": "variant", "title": "انستجرام يختبر خاصية للرسائل", "text": "بدأ انستجرام اختبار خاصية جديدة للرسائل."},
