@@ -42,6 +42,11 @@ def resolve_script(option: str | None, repo_root: Path, environ: dict = os.envir
     return Path(chosen) if chosen else default_script(repo_root)
 
 
+def jar_directory(environ=os.environ) -> Path:
+    """Where the Lucene jars are: $LUCENE_JAR_DIR, else Debian's /usr/share/java."""
+    return Path(environ.get(JAR_DIR_ENV, DEFAULT_JAR_DIR))
+
+
 def check_peer(
     script: Path,
     which: Callable[[str], str | None] = shutil.which,
@@ -55,7 +60,7 @@ def check_peer(
     missing = [name for name in REQUIRED_PROGRAMS if which(name) is None]
     if missing:
         return Peer(script, False, f"{' and '.join(missing)} not on PATH")
-    jars = jar_dir or Path(os.environ.get(JAR_DIR_ENV, DEFAULT_JAR_DIR))
+    jars = jar_dir or jar_directory()
     absent = [jar for jar in REQUIRED_JARS if not any(jars.glob(f"{jar}-[0-9]*.jar"))]
     if absent:
         return Peer(script, False, f"Lucene jars missing in {jars}: {', '.join(absent)}")

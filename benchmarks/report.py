@@ -109,6 +109,23 @@ def search_section(results: dict) -> tuple[str, list[str], list[list[str]]] | No
             "`complete` on the headlines' first two words typed letter by letter)", headers, rows)
 
 
+def same_work_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None:
+    runs = [row for row in results.get("search") or () if row.get("lucene_top10_highlight_p50_ms") is not None]
+    if not runs:
+        return None
+    headers = ["docs", "ours p50 ms", "ours p95 ms", "Lucene top 10 p50 ms", "Lucene top 10 p95 ms",
+               "Lucene + highlights p50 ms", "Lucene + highlights p95 ms", "p50 ours/Lucene+hl",
+               "p95 ours/Lucene+hl"]
+    rows = [[fmt_int(row["docs"]), fmt_ms(row.get("p50_ms")), fmt_ms(row.get("p95_ms")),
+             fmt_ms(row.get("lucene_top10_p50_ms")), fmt_ms(row.get("lucene_top10_p95_ms")),
+             fmt_ms(row.get("lucene_top10_highlight_p50_ms")), fmt_ms(row.get("lucene_top10_highlight_p95_ms")),
+             fmt_ratio(ratio(row.get("p50_ms"), row.get("lucene_top10_highlight_p50_ms"))),
+             fmt_ratio(ratio(row.get("p95_ms"), row.get("lucene_top10_highlight_p95_ms")))]
+            for row in runs]
+    return ("Search beside Lucene doing the same work (a page of 10 with stored fields; then with title and body "
+            "highlighted by UnifiedHighlighter: benchmarks/lucene_top_ten)", headers, rows)
+
+
 def expansion_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None:
     runs = [row for row in results.get("search") or () if row.get("expansion_p50_ratio") is not None]
     if not runs:
@@ -161,8 +178,8 @@ def cluster_section(results: dict) -> tuple[str, list[str], list[list[str]]] | N
 
 
 SECTIONS: tuple[Callable[[dict], tuple | None], ...] = (
-    quality_section, analyzer_section, index_section, search_section, expansion_section, http_section,
-    cluster_section,
+    quality_section, analyzer_section, index_section, search_section, same_work_section, expansion_section,
+    http_section, cluster_section,
 )
 
 

@@ -25,6 +25,7 @@ from benchmarks.config import MEMOIZING_ANALYZERS, QUALITY_ANALYZERS, SPEED_ANAL
 from benchmarks.corpus import analyzer_texts, repeat_to_size, write_jsonl
 from benchmarks.http_load import measure_http
 from benchmarks.indexing import run_build
+from benchmarks.lucene_top_ten import run_top_ten
 from benchmarks.peer import Peer, analyze_throughput, check_peer, run_eval
 from benchmarks.quality import measure_peer_quality, measure_quality
 from benchmarks.report import PEER
@@ -43,6 +44,7 @@ class Workspace:
         self.builds: dict[int, dict] = {}
         self._records: list[dict] | None = None
         self._peer_runs: dict[int, dict | None] = {}
+        self._top_ten_runs: dict[int, dict | None] = {}
         self._headlines: list[dict] | None = None
 
     def records(self) -> list[dict]:
@@ -99,6 +101,17 @@ class Workspace:
                 f"Lucene run at {size} docs", run_eval, self.peer, self.corpus_file(size), self.headline_file())
         return self._peer_runs[size]
 
+    def top_ten_run(self, size: int) -> dict | None:
+        """Lucene doing our search's work on the same corpus and queries: pages of 10, with and without highlights."""
+        if not self.peer.available:
+            return None
+        if size not in self._top_ten_runs:
+            texts = [row.get("text") or "" for row in self.headlines()]
+            self._top_ten_runs[size] = self.try_peer(
+                f"Lucene top-10 run at {size} docs", run_top_ten, self.peer, self.corpus_file(size), texts,
+                self.directory)
+        return self._top_ten_runs[size]
+
     def try_peer(self, what: str, call: Callable, *args):
         try:
             return call(*args)
@@ -153,6 +166,8 @@ def run_index(results: dict, ws: Workspace) -> None:
 EXPANSION_KEYS = ("unexpanded_p50_ms", "expanded_p50_ms", "expansion_p50_ratio", "expansion_p95_ratio",
                   "queries_expanded")
 
+TOP_TEN_KEYS = ("top10_p50_ms", "top10_p95_ms", "top10_highlight_p50_ms", "top10_highlight_p95_ms")
+
 
 def run_search(results: dict, ws: Workspace) -> None:
     texts = [row.get("text") or "" for row in ws.headlines()]
@@ -169,6 +184,8 @@ def run_search(results: dict, ws: Workspace) -> None:
         peer = ws.peer_run(size) or {}
         row["lucene_p50_ms"] = peer.get("query_p50_ms")
         row["lucene_p95_ms"] = peer.get("query_p95_ms")
+        row.update({f"lucene_{key}": value for key, value in (ws.top_ten_run(size) or {}).items()
+                    if key in TOP_TEN_KEYS})
         rows.append(row)
         results["search"] = merge_rows(results.get("search"), rows)
 

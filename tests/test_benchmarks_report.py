@@ -91,3 +91,16 @@ def test_report_gives_the_cost_of_expansion_as_ratios_to_expand_0_and_to_lucene(
 
 def test_report_leaves_out_the_expansion_table_when_it_was_not_measured():
     assert "Cost of spelling-variant" not in format_report(RESULTS)
+
+
+def test_report_sets_our_search_beside_lucene_doing_the_same_work():
+    results = {"search": [{"docs": 10_000, "count": 100, "p50_ms": 4.0, "p95_ms": 9.0, "lucene_p50_ms": 1.0,
+                           "lucene_top10_p50_ms": 0.5, "lucene_top10_p95_ms": 1.5,
+                           "lucene_top10_highlight_p50_ms": 2.0, "lucene_top10_highlight_p95_ms": 3.0}]}
+    block = format_report(results).split("== Search beside Lucene doing the same work")[1]
+    row = next(line for line in block.splitlines() if line.startswith("10,000")).split()
+    assert row == ["10,000", "4.00", "9.00", "0.50", "1.50", "2.00", "3.00", "2.00×", "3.00×"]
+
+
+def test_report_leaves_out_the_same_work_table_when_lucene_top_ten_did_not_run():
+    assert "doing the same work" not in format_report(RESULTS)
