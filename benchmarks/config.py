@@ -12,6 +12,9 @@ SPEED_ANALYZERS = ("light10", "arabic")
 # second pass would cost as much as its first, about a minute).
 MEMOIZING_ANALYZERS = ("arabic",)
 FULL_CORPUS = 31_525  # ant-v2.1 as shipped in ../shared; the middle size is the whole corpus
+# Sizes beyond ant-v2.1 take these next (JawharaFM: 10,161 Tunisian radio articles), and only then repeat
+# copies, so that a 100k or 300k corpus holds more distinct text than ant-v2.1 alone.
+FOLLOWING_CORPORA = ("ant-jawharafm-v1.1.jsonl.gz",)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,14 @@ class BenchConfig:
     @property
     def corpus(self) -> Path:
         return self.corpus_override or self.shared / "corpus" / "ant-v2.1.jsonl.gz"
+
+    @property
+    def corpora(self) -> tuple[Path, ...]:
+        """The files whose records, in order, make up the sized corpora (`--corpus` alone when given)."""
+        if self.corpus_override:
+            return (self.corpus_override,)
+        following = (self.shared / "corpus" / name for name in FOLLOWING_CORPORA)
+        return (self.corpus, *(path for path in following if path.exists()))
 
     @property
     def headline_queries(self) -> Path:

@@ -49,7 +49,7 @@ class Workspace:
 
     def records(self) -> list[dict]:
         if self._records is None:
-            self._records = list(read_jsonl(self.config.corpus))
+            self._records = [record for path in self.config.corpora for record in read_jsonl(path)]
         return self._records
 
     def corpus_file(self, size: int) -> Path:

@@ -55,3 +55,13 @@ def test_only_a_run_with_every_section_redraws_the_tracked_chart():
     assert chart_is_due(every, redraw=False)
     assert not chart_is_due({"analyzer": {}, "meta": {}, "skipped": [], "failed": []}, redraw=False)
     assert chart_is_due({"index": []}, redraw=True)
+
+
+def test_sizes_beyond_ant_take_jawharafm_next_when_it_is_there(tmp_path):
+    config = config_from_args(build_parser().parse_args(["--shared", str(tmp_path)]))
+    assert config.corpora == (tmp_path / "corpus" / "ant-v2.1.jsonl.gz",)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "ant-jawharafm-v1.1.jsonl.gz").write_bytes(b"")
+    assert config.corpora[1] == tmp_path / "corpus" / "ant-jawharafm-v1.1.jsonl.gz"
+    own = config_from_args(build_parser().parse_args(["--shared", str(tmp_path), "--corpus", str(tmp_path / "x")]))
+    assert own.corpora == (tmp_path / "x",)
