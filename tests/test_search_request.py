@@ -5,6 +5,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from indexer.query.request import (
+    DEFAULT_HALF_LIFE_DAYS,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     MAX_QUERY_TERMS,
@@ -17,6 +18,17 @@ from indexer.query.request import (
 
 def test_defaults_for_an_empty_request():
     assert parse_search_request({}) == SearchRequest()
+
+
+@pytest.mark.parametrize(
+    "value, half_life",
+    [(None, DEFAULT_HALF_LIFE_DAYS), ("", DEFAULT_HALF_LIFE_DAYS), ("1", DEFAULT_HALF_LIFE_DAYS),
+     ("on", DEFAULT_HALF_LIFE_DAYS), ("0", None), ("off", None), ("false", None), ("30d", 30), (" 1D ", 1),
+     ("3650d", 3650)],
+)
+def test_fresh_is_on_by_default_and_takes_a_switch_or_a_half_life_in_days(value, half_life):
+    args = {} if value is None else {"fresh": value}
+    assert parse_search_request(args).fresh_half_life == half_life
 
 
 def test_accepts_every_parameter():
@@ -60,6 +72,13 @@ def test_timezone_aware_dates_become_naive_utc():
         ({"to": "yesterday"}, "invalid_date"),
         ({"from": "2018-02-01", "to": "2018-01-01"}, "invalid_date_range"),
         ({"sort": "popular"}, "invalid_sort"),
+        ({"fresh": "7"}, "invalid_fresh"),  # a bare number is ambiguous: a switch or days?
+        ({"fresh": "0d"}, "invalid_fresh"),
+        ({"fresh": "3651d"}, "invalid_fresh"),
+        ({"fresh": "2w"}, "invalid_fresh"),
+        ({"fresh": "-7d"}, "invalid_fresh"),
+        ({"fresh": "7.5d"}, "invalid_fresh"),
+        ({"fresh": "soon"}, "invalid_fresh"),
     ],
 )
 def test_refuses_bad_parameters_with_a_stable_code(args, code):

@@ -18,7 +18,7 @@ from typing import ClassVar, Protocol
 from indexer.build.summary import BuildSummary
 from indexer.ingest.article import Article
 from indexer.ingest.sources import ByteProgress, SourceOptions
-from indexer.query.request import CompleteRequest, SearchRequest
+from indexer.query.request import DEFAULT_HALF_LIFE_DAYS, CompleteRequest, SearchRequest
 from indexer.query.synonym_source import SYNONYMS_VARIABLE  # noqa: F401 (part of the surface: `serve` sets it)
 
 ENGINE_VARIABLE = "ARABIC_SEARCH_ENGINE"
@@ -76,9 +76,10 @@ class Engine(Protocol):
     def health(self) -> dict:
         """`{"readable": True, "documents": n, ...}`, or IndexUnavailable."""
 
-    def rank_ids(self, text: str, depth: int, expand: bool = True) -> list[str]:
+    def rank_ids(self, text: str, depth: int, expand: bool = True,
+                 fresh_half_life: int | None = DEFAULT_HALF_LIFE_DAYS) -> list[str]:
         """The ids of the top `depth` documents for `text` by the production ranking (the eval's view);
-        `expand=False` leaves out spelling variants and synonyms."""
+        `expand=False` leaves out spelling variants and synonyms, `fresh_half_life=None` freshness."""
 
     def close(self) -> None:
         """Release what the engine holds open; the next call reopens."""

@@ -45,13 +45,14 @@ from indexer.opensearch.location import ClusterLocation
 from indexer.opensearch.mapping import PHRASE_TERM_FIELDS, TERM_FIELDS, index_body
 from indexer.opensearch.spellings import ClusterSpellings
 from indexer.opensearch.ranking import (STORED_FIELDS, ClusterQuery, cluster_query, exact_scores, order,
-                                        phrase_bonus, read_statistics, search_body, statistics_requests)
+                                        phrase_bonus, read_statistics, search_body, statistics_requests,
+                                        weigh_freshness)
 from indexer.query import response
 from indexer.query.expansion import Expanded, QueryExpander, spelled_terms
 from indexer.query.highlight import WordTerms
 from indexer.query.parser import parse_query
 from indexer.query.complete import complete
-from indexer.query.request import CompleteRequest, SearchRequest
+from indexer.query.request import DEFAULT_HALF_LIFE_DAYS, CompleteRequest, SearchRequest
 from indexer.query.synonym_source import SynonymSource
 from indexer.query.suggest import KNOWN_WORD_DF, RememberedWords, suggest
 from indexer.storage.schema import EXACT_ANALYZER, EXACT_FIELD, FACET_FIELDS
@@ -428,13 +429,15 @@ class OpenSearchEngine:
 
         return complete(self._reading(read), request.q, request.limit)
 
-    def rank_ids(self, text: str, depth: int, expand: bool = True) -> list[str]:
+    def rank_ids(self, text: str, depth: int, expand: bool = True,
+                 fresh_half_life: int | None = DEFAULT_HALF_LIFE_DAYS) -> list[str]:
         def read(index: str):
             analyzers = self._index_state(index)[0]
             tree = parse_query(text)
             if expand:
                 tree = self._expand(index, analyzers, tree).tree
-            query = cluster_query(SearchRequest(q=text, per_page=depth), tree, analyzers)
+            query = cluster_query(SearchRequest(q=text, per_page=depth, fresh_half_life=fresh_half_life), tree,
+                                  analyzers)
             return self._ranked(index, query, 0, depth)[0]
 
         hits = self._reading(read)
@@ -548,6 +551,7 @@ class OpenSearchEngine:
             return hits, list(scores), total, found["aggregations"]
         if stats is not None:
             phrase_bonus(hits, scores, query, stats)
+            weigh_freshness(hits, scores, query, stats)
         ranked = order(hits, scores)[offset:offset + limit]
         return [hits[i] for i in ranked], [scores[i] for i in ranked], total, found["aggregations"]
 

@@ -18,7 +18,7 @@ from indexer.build.summary import BuildSummary
 from indexer.ingest.article import Article
 from indexer.ingest.sources import ByteProgress, SourceOptions
 from indexer.query.complete import complete
-from indexer.query.request import CompleteRequest, SearchRequest
+from indexer.query.request import DEFAULT_HALF_LIFE_DAYS, CompleteRequest, SearchRequest
 from indexer.query.search import completion_table, get_document, open_arrays, rank_ids, search
 from indexer.query.synonym_source import SynonymSource
 from indexer.storage.stats import collect_stats
@@ -74,10 +74,11 @@ class WhooshEngine:
         with self._store.session() as (searcher, arrays):
             return get_document(searcher, arrays, doc_id)
 
-    def rank_ids(self, text: str, depth: int, expand: bool = True) -> list[str]:
+    def rank_ids(self, text: str, depth: int, expand: bool = True,
+                 fresh_half_life: int | None = DEFAULT_HALF_LIFE_DAYS) -> list[str]:
         with self._store.session() as (searcher, arrays):
             rules = self._synonyms.rules(searcher.schema["body"].analyzer)
-            return rank_ids(arrays, text, depth, rules, expand)
+            return rank_ids(arrays, text, depth, rules, expand, fresh_half_life)
 
     def stats(self) -> dict:
         return collect_stats(self._store)

@@ -6,12 +6,20 @@ best CANDIDATES matches by BM25F computed in the cluster: each term field scores
 per-field part (mapping.py), and a script_score per term saturates their sum once with the idf of those
 counts; only its length quantization (Lucene's) differs from ours. Python then scores the candidates with
 the production BM25F of `query.scoring` on our own stored lengths, adds the quoted-phrase bonus to the
-best RERANK_DEPTH, and orders by score then insertion order, so a page is the embedded engine's.
+best RERANK_DEPTH, multiplies by freshness, and orders by score then insertion order, so a page is the
+embedded engine's.
+
+Freshness (query.scoring.freshness_factors) counts back from the index's newest article, which the statistics
+msearch fetches, and is applied twice: in the cluster, as a function_score of the same shape (1 plus the
+boost times an exponential decay with the same half-life, undated articles 1), so that the candidates are the
+best by fresh-weighted BM25F and a fresh article is not left out for being slightly less relevant; then
+exactly, in Python, on the candidates' stored dates.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 
@@ -19,14 +27,14 @@ from indexer.opensearch.mapping import PHRASE_TERM_FIELDS, TERM_FIELDS
 from indexer.opensearch.query_dsl import MatchTranslator, keyword_in, phrase_in, term_in
 from indexer.query.parser import Group
 from indexer.query.request import SearchRequest
-from indexer.query.scoring import (EXACT_PARAMS, FRAME_WEIGHT, K1, PHRASE_WEIGHT, RERANK_DEPTH, TEXT_FIELDS,
-                                   bm25_idf, is_plain_text, phrase_terms, question_frame_terms, saturate,
-                                   scoring_terms)
+from indexer.query.scoring import (EXACT_PARAMS, FRAME_WEIGHT, FRESHNESS_BOOST, K1, PHRASE_WEIGHT, RERANK_DEPTH,
+                                   TEXT_FIELDS, bm25_idf, freshness_factors, is_plain_text, phrase_terms,
+                                   published_micros, question_frame_terms, saturate, scoring_terms)
 from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS
 
 CANDIDATES = 200  # hits the cluster hands to the exact scoring (never fewer than the page's end)
 MAX_FACET_VALUES = 1000
-SOURCE_FIELDS = [*TERM_FIELDS.values(), "lengths", "seq"]
+SOURCE_FIELDS = [*TERM_FIELDS.values(), "lengths", "seq", "published"]
 STORED_FIELDS = ["id", "title", "body", "source", "category", "published", "url"]  # what a hit shows
 
 
@@ -39,6 +47,7 @@ class ClusterQuery:
     exact: Counter
     phrases: list[list[str]]
     sort: str
+    fresh_half_life: int | None = None  # days; None: relevance alone (always None for sort=date)
 
     @property
     def terms(self) -> frozenset[str]:
@@ -62,7 +71,8 @@ def cluster_query(request: SearchRequest, tree: Group, analyzers: dict) -> Clust
         match = MatchTranslator(analyzers).group(tree) or {"match_none": {}}
     filters = [match, *_request_filters(request)]
     phrases = phrase_terms(analyzers, tree) if sort == "relevance" else []
-    return ClusterQuery({"bool": {"filter": filters}}, stemmed, exact, phrases, sort)
+    fresh = request.fresh_half_life if sort == "relevance" else None
+    return ClusterQuery({"bool": {"filter": filters}}, stemmed, exact, phrases, sort, fresh)
 
 
 def _request_filters(request: SearchRequest) -> list[dict]:
@@ -109,10 +119,23 @@ def _candidate_scoring(query: ClusterQuery, stats: Statistics | None) -> list[di
     return clauses
 
 
+def _fresh_weighted(scoring: dict, query: ClusterQuery, stats: Statistics | None) -> dict:
+    """The candidate scoring times 1 + FRESHNESS_BOOST · 0.5^(age / half-life), ages back from the newest
+    article (the cluster's `exp` decay is exactly that halving); undated articles match only the 1."""
+    if query.fresh_half_life is None or stats is None or stats.newest is None:
+        return scoring
+    decay = {"published": {"origin": stats.newest.isoformat(), "scale": f"{query.fresh_half_life}d", "decay": 0.5}}
+    return {"function_score": {"query": scoring, "score_mode": "sum", "boost_mode": "multiply", "functions": [
+        {"weight": 1.0},
+        {"filter": {"exists": {"field": "published"}}, "exp": decay, "weight": FRESHNESS_BOOST},
+    ]}}
+
+
 def search_body(query: ClusterQuery, stats: Statistics | None, offset: int, limit: int) -> dict:
     """The one search request of a page: candidates (or the date-sorted page), total and facet counts."""
     body = {
-        "query": {"bool": {"filter": [query.match], "should": _candidate_scoring(query, stats)}},
+        "query": _fresh_weighted({"bool": {"filter": [query.match], "should": _candidate_scoring(query, stats)}},
+                                 query, stats),
         "track_total_hits": True,
         "aggs": {name: {"terms": {"field": name, "size": MAX_FACET_VALUES}} for name in FACET_FIELDS},
         "_source": ["id", *SOURCE_FIELDS],  # scoring needs the terms; the page's stored fields come after
@@ -146,6 +169,10 @@ def statistics_requests(index: str, query: ClusterQuery) -> tuple[list[dict], li
     lines.extend([{"index": index}, {"size": 0, "aggs": {
         name: {"sum": {"field": f"lengths.{name}"}} for name in TERM_FIELDS}}])
     keys.append(("lengths",))
+    if query.fresh_half_life is not None:  # the stored date itself, to the microsecond, as the embedded engine has it
+        lines.extend([{"index": index}, {"size": 1, "_source": ["published"], "query": {"exists": {"field": "published"}},
+                                         "sort": [{"published": {"order": "desc"}}]}])
+        keys.append(("newest",))
     return lines, keys
 
 
@@ -154,10 +181,11 @@ class Statistics:
     docs: int
     df: dict  # ("stemmed" | "exact" | "body", term) -> documents
     average_length: dict  # field -> average stored length over live documents
+    newest: datetime | None = None  # the newest article's publication time, when freshness was asked for
 
 
 def read_statistics(responses: list[dict], keys: list[tuple]) -> Statistics:
-    counts, averages, docs = {}, {}, 0
+    counts, averages, docs, newest = {}, {}, 0, None
     for key, response in zip(keys, responses):
         if "error" in response:
             raise RuntimeError(f"statistics request failed: {response['error']}")
@@ -165,10 +193,12 @@ def read_statistics(responses: list[dict], keys: list[tuple]) -> Statistics:
             docs = response["hits"]["total"]["value"]
         elif key == ("lengths",):
             sums = {name: agg["value"] for name, agg in response["aggregations"].items()}
+        elif key == ("newest",):
+            newest = next((_published(hit) for hit in response["hits"]["hits"]), None)
         else:
             counts[key] = response["hits"]["total"]["value"]
     averages = {name: (total / docs if docs else 0.0) for name, total in sums.items()}
-    return Statistics(docs, counts, averages)
+    return Statistics(docs, counts, averages, newest)
 
 
 def exact_scores(hits: list[dict], query: ClusterQuery, stats: Statistics) -> np.ndarray:
@@ -217,6 +247,25 @@ def phrase_bonus(hits: list[dict], scores: np.ndarray, query: ClusterQuery, stat
         present = np.array([f"phrase{index}" in (hits[p].get("matched_queries") or ()) for p in best], dtype=bool)
         bonus += PHRASE_WEIGHT * weight * present
     scores[best] += bonus.astype(np.float32)
+
+
+def weigh_freshness(hits: list[dict], scores: np.ndarray, query: ClusterQuery, stats: Statistics) -> None:
+    """Multiply the candidates' scores by their freshness (in place), after the phrase bonus, as `rank` does."""
+    if query.fresh_half_life is None or not hits:
+        return
+    published = np.array([_micros(_published(hit)) for hit in hits], dtype=np.int64)
+    reference = None if stats.newest is None else published_micros(stats.newest)
+    scores *= freshness_factors(published, reference, query.fresh_half_life)
+
+
+def _published(hit: dict) -> datetime | None:
+    """A hit's stored date (documents.py writes naive UTC ISO text, the datetime the embedded index holds)."""
+    text = hit["_source"].get("published")
+    return datetime.fromisoformat(text) if text else None
+
+
+def _micros(moment: datetime | None) -> int:
+    return -1 if moment is None else published_micros(moment)
 
 
 def _seqs(hits: list[dict]) -> np.ndarray:

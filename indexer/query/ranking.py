@@ -18,8 +18,8 @@ from indexer.query.parser import And, Group, Not, Phrase, Prefix, Terms, Word
 from indexer.query.phrase_match import phrase_hits
 from indexer.query.reader_arrays import ReaderArrays
 from indexer.query.scoring import (EXACT_PARAMS, FRAME_WEIGHT, MAX_PHRASE_TERMS, PHRASE_WEIGHT, RERANK_DEPTH,
-                                   TEXT_FIELDS, analyze, bm25_idf, field_analyzers, is_plain_text,
-                                   phrase_terms, question_frame_terms, saturate, scoring_terms)
+                                   TEXT_FIELDS, analyze, bm25_idf, field_analyzers, freshness_factors,
+                                   is_plain_text, phrase_terms, question_frame_terms, saturate, scoring_terms)
 from indexer.query.segment_postings import EMPTY_DOCNUMS
 from indexer.storage.schema import EXACT_FIELD, PHRASE_FIELDS
 
@@ -61,8 +61,11 @@ class _QueryState:
 
 
 def rank(view: ReaderArrays, text: str, tree: Group, filters: Filters = Filters(), sort: str = "relevance",
-         offset: int = 0, limit: int = 10) -> Ranking:
-    """Rank the documents for the query `text` parsed as `tree`; an empty query lists everything, newest first."""
+         offset: int = 0, limit: int = 10, fresh_half_life: int | None = None) -> Ranking:
+    """Rank the documents for the query `text` parsed as `tree`; an empty query lists everything, newest first.
+
+    `fresh_half_life` (days) weighs relevance by freshness (`scoring.freshness_factors`); None leaves it out.
+    """
     ctx = _QueryState(view, field_analyzers(view.reader.schema), expansions_left=MAX_QUERY_EXPANSIONS)
     stemmed, exact = scoring_terms(ctx.analyzers, tree)
     for term in question_frame_terms(ctx.analyzers["body"], text):
@@ -83,6 +86,8 @@ def rank(view: ReaderArrays, text: str, tree: Group, filters: Filters = Filters(
     phrases = phrase_terms(ctx.analyzers, tree) if sort == "relevance" else []
     if phrases:
         _rerank(ctx, scores, mask, phrases)
+    if sort == "relevance" and fresh_half_life is not None:
+        _weigh_freshness(view, scores, mask, fresh_half_life)
     return _window(view, mask, scores, sort, offset, limit, frozenset(stemmed))
 
 
@@ -157,6 +162,13 @@ def _rerank(ctx: _QueryState, scores: np.ndarray, mask: np.ndarray, phrases: lis
         weight = sum(bm25_idf(view.doc_count, view.doc_frequency("body", term)) for term in terms)
         bonus += PHRASE_WEIGHT * weight * present
     scores[candidates] += bonus.astype(np.float32)
+
+
+def _weigh_freshness(view: ReaderArrays, scores: np.ndarray, mask: np.ndarray, half_life: int) -> None:
+    """Multiply the matching documents' scores by their freshness, in place, after every relevance part
+    (the phrase bonus included), as the cluster engine does to its candidates."""
+    matching = np.flatnonzero(mask)
+    scores[matching] *= freshness_factors(view.published()[matching], view.newest_published(), half_life)
 
 
 def _window(view, mask, scores, sort, offset, limit, terms) -> Ranking:

@@ -187,6 +187,15 @@ class ReaderArrays:
             self._published = values
         return self._published
 
+    def newest_published(self) -> int | None:
+        """The newest live article's publication time (as `published`), or None when none is dated: the
+        reference freshness counts ages back from, the same for every query on this reader."""
+        def newest():
+            dated = self.published()[self.live]
+            dated = dated[dated >= 0]
+            return (int(dated.max()) if len(dated) else None,)
+        return self.shared("published:newest", newest)[0]
+
 
 def _held_entries(value: tuple[np.ndarray, np.ndarray]) -> int:
     """Entries a cached pair keeps in memory: none for views of the index's own (memory-mapped) arrays."""

@@ -18,6 +18,13 @@ MAX_RESULT_WINDOW = 1000  # deepest hit a client may page to, as Elasticsearch's
 SORTS = ("relevance", "date")
 SWITCHES = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
 MAX_COMPLETIONS = 10
+# Freshness (`fresh=`) is on by default: a news reader who searches expects, among equally good matches,
+# this week's report before last month's, and the weight is bounded (query.scoring.FRESHNESS_BOOST) so it
+# never lifts a weak match over a strong one. Ages count back from the index's newest article, not from
+# the wall clock, so an archive still ranks by freshness and the eval measures the same thing every day.
+DEFAULT_HALF_LIFE_DAYS = 7  # a news week: a report a week older than the newest counts half as fresh
+MAX_HALF_LIFE_DAYS = 3650  # ten years; beyond it every article of a news archive is equally fresh
+_HALF_LIFE = re.compile(r"([0-9]{1,4})d")
 
 # A wildcard at the start of a word would have to scan the whole vocabulary.
 _LEADING_WILDCARD = re.compile(r"(?:^|[\s(\"'«“+-]|:)\*+\w")
@@ -46,6 +53,7 @@ class SearchRequest:
     date_to: datetime | None = None
     sort: str = "relevance"
     expand: bool = True  # other spellings and synonyms searched for beside the words typed
+    fresh_half_life: int | None = DEFAULT_HALF_LIFE_DAYS  # days; None ranks by relevance alone
 
     @property
     def offset(self) -> int:
@@ -93,6 +101,7 @@ def parse_search_request(args: Mapping) -> SearchRequest:
     if sort not in SORTS:
         raise InvalidRequest("invalid_sort", f"sort must be one of: {', '.join(SORTS)}")
     expand = _parse_switch(args, "expand", True)
+    fresh_half_life = parse_fresh(_first(args, "fresh"))
     return SearchRequest(
         q=q,
         page=page,
@@ -103,7 +112,24 @@ def parse_search_request(args: Mapping) -> SearchRequest:
         date_to=date_to,
         sort=sort,
         expand=expand,
+        fresh_half_life=fresh_half_life,
     )
+
+
+def parse_fresh(raw) -> int | None:
+    """`fresh`: 1 (or on, …) for the default half-life, a half-life in days such as `30d`, 0 (or off, …)
+    for relevance alone; absent or empty means the default. Returns the half-life in days or None."""
+    if raw is None or not str(raw).strip():
+        return DEFAULT_HALF_LIFE_DAYS
+    text = str(raw).strip().lower()
+    switch = SWITCHES.get(text)
+    if switch is not None:
+        return DEFAULT_HALF_LIFE_DAYS if switch else None
+    days = _HALF_LIFE.fullmatch(text)
+    if days is None or not 1 <= int(days.group(1)) <= MAX_HALF_LIFE_DAYS:
+        raise InvalidRequest("invalid_fresh", "fresh must be 1 or 0 (also on/off), or a half-life in days "
+                                              f"from 1d to {MAX_HALF_LIFE_DAYS}d, such as 30d")
+    return int(days.group(1))
 
 
 def _parse_query(raw: str) -> str:

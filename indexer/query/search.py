@@ -21,7 +21,7 @@ from indexer.query.parser import parse_query
 from indexer.query.ranking import Filters, prepare_ranking, rank
 from indexer.query.reader_arrays import ReaderArrays
 from indexer.query.related import related_docnums
-from indexer.query.request import SearchRequest
+from indexer.query.request import DEFAULT_HALF_LIFE_DAYS, SearchRequest
 from indexer.query.suggest import KNOWN_WORD_DF, RememberedWords, suggest
 from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS
 
@@ -36,7 +36,7 @@ def search(searcher, view: ReaderArrays, request: SearchRequest, synonyms: Synon
     tree = parse_query(request.q)
     expanded = query_expander(view, synonyms).expand(tree) if request.expand else Expanded(tree, ())
     ranking = rank(view, request.q, expanded.tree, _filters(request), request.sort, request.offset,
-                   request.per_page)
+                   request.per_page, request.fresh_half_life)
     words = _highlight_words(searcher, view)
     hits = [response.hit(searcher.stored_fields(docnum), score, words, ranking.terms)
             for docnum, score in zip(ranking.docnums, ranking.scores)]
@@ -95,12 +95,12 @@ def get_document(searcher, view: ReaderArrays, doc_id: str) -> dict | None:
 
 
 def rank_ids(view: ReaderArrays, text: str, depth: int, synonyms: Synonyms | None = None,
-             expand: bool = True) -> list[str]:
+             expand: bool = True, fresh_half_life: int | None = DEFAULT_HALF_LIFE_DAYS) -> list[str]:
     """The ids of the top `depth` documents for `text`, by the production ranking (used by eval)."""
     tree = parse_query(text)
     if expand:
         tree = query_expander(view, synonyms).expand(tree).tree
-    ranking = rank(view, text, tree, limit=depth)
+    ranking = rank(view, text, tree, limit=depth, fresh_half_life=fresh_half_life)
     return [view.doc_id(docnum) for docnum in ranking.docnums]
 
 
