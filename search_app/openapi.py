@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 description of the JSON API, built from the same limits the validator enforces."""
 from __future__ import annotations
 
-from indexer.query.request import (DEFAULT_PER_PAGE, MAX_COMPLETIONS, MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW,
-                                   SORTS, SWITCHES)
+from indexer.query.request import (DEFAULT_HALF_LIFE_DAYS, DEFAULT_PER_PAGE, MAX_COMPLETIONS, MAX_HALF_LIFE_DAYS,
+                                   MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SORTS, SWITCHES)
 
 _STRING = {"type": "string"}
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -30,6 +30,13 @@ SEARCH_PARAMETERS = [
     _query_parameter("expand", "Also search other spellings of the words typed (names, loanwords) and the "
                      "synonyms file, weighted below the words as typed; 0 searches only what was typed.",
                      {"type": "string", "enum": list(SWITCHES), "default": "1"}),
+    _query_parameter("fresh", "Weigh relevance by freshness (sort=relevance only): each score is multiplied by "
+                     "1 + 0.2 × 0.5^(age / half-life), the age counted back from the index's newest article, so "
+                     "among comparably relevant hits the newer comes first. 1 (also true/on/yes) uses a half-life "
+                     f"of {DEFAULT_HALF_LIFE_DAYS} days, Nd a half-life of N days (1d to {MAX_HALF_LIFE_DAYS}d), "
+                     "0 (also false/off/no) ranks by relevance alone. Undated articles are weighed as very old.",
+                     {"type": "string", "pattern": f"^({'|'.join(SWITCHES)}|[0-9]{{1,4}}d)$", "default": "1",
+                      "examples": ["1", "30d", "0"]}),
 ]
 
 COMPLETE_PARAMETERS = [
@@ -65,7 +72,8 @@ SCHEMAS = {
                                               "(the page links only http and https URLs)."},
             "source": _STRING, "category": _STRING,
             "published": {**_NULLABLE_STRING, "format": "date-time"},
-            "score": {"type": ["number", "null"]},
+            "score": {"type": ["number", "null"], "description": "Relevance, times the freshness weight when `fresh` "
+                                                                 "is on (the default)."},
             "highlights": {"$ref": "#/components/schemas/Highlights"},
         },
     },
@@ -167,7 +175,7 @@ def _json(schema_name: str, description: str) -> dict:
 
 ERROR_RESPONSES = {
     "400": _json("Error", "Bad parameter: q over 500 characters, bad page or per_page, page beyond the result window "
-                          f"(page × per_page > {MAX_RESULT_WINDOW}), bad date, unknown sort, leading wildcard, "
+                          f"(page × per_page > {MAX_RESULT_WINDOW}), bad date, unknown sort, bad fresh, leading wildcard, "
                           "too many terms, limit out of range (completion), or a query string that is not UTF-8."),
     "413": _json("Error", "Request body too large (every route is GET)."),
     "414": _json("Error", "Query string too long."),

@@ -13,6 +13,7 @@ from search_app.page_view import (
     ARABIC_REQUEST_ERRORS,
     FACET_LABELS,
     SORT_LABELS,
+    fresh_choices,
     has_search,
     page_url,
     result_view,
@@ -32,6 +33,7 @@ def _render(status: int = 200, **context):
         "to": args.get("to", ""),
         "per_page": args.get("per_page", ""),
         "default_per_page": str(DEFAULT_PER_PAGE),
+        "fresh": fresh_choices(args.get("fresh")),
     }
     sort_urls = {value: page_url(args, sort=value, page=None) for value in SORT_LABELS}
     html = render_template(

@@ -17,10 +17,13 @@ from markupsafe import Markup, escape
 from indexer.query.request import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchRequest
 
 SAFE_URL_SCHEMES = ("http", "https")
-SEARCH_PARAMETERS = ("q", "source", "category", "from", "to", "sort", "per_page", "page")
+SEARCH_PARAMETERS = ("q", "source", "category", "from", "to", "sort", "fresh", "per_page", "page")
 FILTER_PARAMETERS = ("source", "category", "from", "to")
 FACET_LABELS = {"source": "المصدر", "category": "التصنيف"}
 SORT_LABELS = {"relevance": "الأكثر صلة", "date": "الأحدث أولًا"}
+# The page's freshness choices (values of `fresh=`); "1" is the default half-life of a week.
+FRESH_LABELS = {"1": "الأحدث أهم (أسبوع)", "30d": "الأحدث أهم (شهر)", "365d": "الأحدث أهم قليلًا (سنة)",
+                "0": "الصلة وحدها"}
 # Arabic display names for the corpus's source and category codes; the code stays the filter value.
 DISPLAY_NAMES = {
     "source": {
@@ -47,6 +50,7 @@ ARABIC_REQUEST_ERRORS = {
     "invalid_date": "التاريخ غير صالح. استخدم الصيغة 2018-05-31.",
     "invalid_date_range": "تاريخ البداية بعد تاريخ النهاية.",
     "invalid_sort": "طريقة الترتيب غير معروفة.",
+    "invalid_fresh": "قيمة الحداثة غير صالحة: 1 أو 0 أو عمر نصفي بالأيام مثل 30d.",
 }
 
 _MARK_TAG = re.compile(r"</?mark>")
@@ -116,6 +120,16 @@ def page_url(args: Mapping, **overrides) -> str:
 
 def _values(args: Mapping, name: str) -> list[str]:
     return list(args.getlist(name)) if hasattr(args, "getlist") else ([args[name]] if name in args else [])
+
+
+def fresh_choices(current: str | None) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for the freshness select; a valid value from a link that the table lacks
+    (fresh=14d) is listed as it is, so the form sends it back unchanged."""
+    current = (current or "").strip() or "1"
+    choices = [(value, label, value == current) for value, label in FRESH_LABELS.items()]
+    if current not in FRESH_LABELS:
+        choices.insert(0, (current, current, True))
+    return choices
 
 
 def has_search(args: Mapping) -> bool:

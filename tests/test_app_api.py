@@ -125,6 +125,8 @@ def test_pages_do_not_overlap_and_share_the_total(client):
         ({"q": "x", "to": "yesterday"}, "invalid_date"),
         ({"q": "x", "from": "2019-01-01", "to": "2018-01-01"}, "invalid_date_range"),
         ({"q": "x", "sort": "popularity"}, "invalid_sort"),
+        ({"q": "x", "fresh": "7"}, "invalid_fresh"),
+        ({"q": "x", "fresh": "4000d"}, "invalid_fresh"),
         ({"q": "*درسة"}, "leading_wildcard"),
         ({"q": " ".join(["في"] * 101)}, "too_many_terms"),  # 101 times "in"
     ],
@@ -134,6 +136,21 @@ def test_bad_parameters_are_400_with_a_json_error(client, params, code):
     assert response.status_code == 400
     assert body == {"error": {"code": code, "message": body["error"]["message"]}}
     assert body["error"]["message"]
+
+
+def test_fresh_weighs_scores_up_to_a_fifth_and_fresh_0_is_relevance_alone(client):
+    _, plain = search(client, q="مدرسة", fresh="0")  # "school"
+    _, fresh = search(client, q="مدرسة")
+    _, monthly = search(client, q="مدرسة", fresh="30d")
+    plain_scores = {hit["id"]: hit["score"] for hit in plain["hits"]}
+    for body in (fresh, monthly):
+        assert body["total"] == plain["total"]
+        for hit in body["hits"]:
+            assert plain_scores[hit["id"]] <= hit["score"] <= plain_scores[hit["id"]] * 1.2 + 1e-3
+    # the newer a match, the larger its share of the boost
+    ratios = [(hit["published"], hit["score"] / plain_scores[hit["id"]]) for hit in monthly["hits"] if hit["published"]]
+    assert [ratio for _, ratio in sorted(ratios)] == sorted(ratio for _, ratio in ratios)
+    assert max(ratio for _, ratio in ratios) > 1.0
 
 
 def test_document_returns_stored_fields_and_related(client):
@@ -214,7 +231,7 @@ def test_openapi_describes_every_route_and_the_search_shape(client):
     described = set(schemas["Health"]["properties"]["index"]["properties"])
     assert {"readable", "documents", "generation"} <= set(client.get("/healthz").get_json()["index"]) <= described
     parameters = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert parameters == {"q", "page", "per_page", "source", "category", "from", "to", "sort", "expand"}
+    assert parameters == {"q", "page", "per_page", "source", "category", "from", "to", "sort", "expand", "fresh"}
 
 
 def test_completed_reindex_is_served_without_a_new_app(tmp_path):

@@ -119,3 +119,24 @@ def test_stylesheet_is_served_locally_and_uses_system_fonts(client):
     assert "://" not in html.split("</head>")[0]  # no CDN: nothing in <head> leaves this server
     css = client.get("/static/style.css").get_data(as_text=True)
     assert "@import" not in css and "url(" not in css and "Tahoma" in css
+
+
+def test_freshness_select_is_in_the_search_form_and_keeps_its_choice(client):
+    html = page(client, q="مدرسة")  # "school"
+    select = re.search(r'<select id="fresh" name="fresh" form="search">.*?</select>', html, re.S).group()
+    assert '<option value="1" selected>' in select  # on, a week's half-life, by default
+    assert '<option value="0">الصلة وحدها</option>' in select  # "relevance alone"
+    html = page(client, q="مدرسة", fresh="0", per_page=2)
+    assert '<option value="0" selected>' in html
+    nav = re.search(r'<nav class="pagination".*?</nav>', html, re.S).group()
+    assert "fresh=0" in nav  # the next page ranks the same way
+
+
+def test_a_freshness_value_from_a_link_is_offered_back_as_it_is(client):
+    assert '<option value="14d" selected>14d</option>' in page(client, q="مدرسة", fresh="14d")
+
+
+def test_a_bad_freshness_value_is_an_escaped_arabic_error(client):
+    html = page(client, 400, q="مدرسة", fresh='<script>"')
+    assert "قيمة الحداثة غير صالحة" in html  # "the freshness value is not valid"
+    assert "<script>&#34;" not in html and '<script>"' not in html

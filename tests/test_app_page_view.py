@@ -131,3 +131,10 @@ def test_page_links_show_first_last_and_a_window_around_the_current_page():
 )
 def test_text_direction_follows_the_majority_script(text, expected):
     assert text_direction(text) == expected
+
+
+def test_fresh_choices_select_the_default_and_add_an_unlisted_value():
+    from search_app.page_view import fresh_choices
+    assert [value for value, _, selected in fresh_choices(None) if selected] == ["1"]
+    assert [value for value, _, selected in fresh_choices("0") if selected] == ["0"]
+    assert fresh_choices("14d")[0] == ("14d", "14d", True)

@@ -76,3 +76,37 @@ def test_eval_command_reads_gzip_and_prints_a_table(tmp_path):
     for label in ("MRR@10", "Recall@1", "Recall@10", "Recall@100", "nDCG@10", "docs", "queries", "index time"):
         assert label in result.output
     assert "arabic" in result.output
+
+
+def test_eval_measures_each_freshness_asked_for_over_one_index(tmp_path):
+    dates = tmp_path / "dates.jsonl"  # the tiny set's documents carry no date: date them from a "corpus"
+    dates.write_text("".join(json.dumps({"id": f"d{i}", "date": f"2018-0{i}-01"}) + "\n" for i in range(1, 7)),
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "--docs", str(TINY / "docs.jsonl"), "--queries",
+                                      str(TINY / "queries.jsonl"), "--dates", str(dates), "--fresh", "0",
+                                      "--fresh", "1", "--fresh", "30d", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [row["fresh"] for row in rows] == ["0", "7d", "30d"]
+    assert len({row["index_seconds"] for row in rows}) == 1  # built once
+    assert all(row["queries"] == 5 for row in rows)
+
+
+def test_eval_refuses_a_bad_freshness_before_indexing():
+    result = CliRunner().invoke(cli, ["eval", "--docs", str(TINY / "docs.jsonl"), "--queries",
+                                      str(TINY / "queries.jsonl"), "--fresh", "weekly"])
+    assert result.exit_code == 2 and "fresh must be" in result.output
+
+
+def test_load_docs_takes_a_document_s_own_date_before_the_dates_file(tmp_path):
+    from datetime import datetime
+    from indexer.eval import load_dates, load_docs
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(json.dumps({"id": "a", "text": "نص", "date": "2018-02-18T21:35:43+04:00"}) + "\n"
+                    + json.dumps({"id": "b", "text": "نص"}) + "\n" + json.dumps({"id": "c", "text": "نص"}) + "\n",
+                    encoding="utf-8")
+    dates = tmp_path / "dates.jsonl"
+    dates.write_text(json.dumps({"id": "a", "date": "2000-01-01"}) + "\n" + json.dumps({"id": "b", "date": "2018-03-01"})
+                     + "\n", encoding="utf-8")
+    loaded = {doc.id: doc.published for doc in load_docs(docs, load_dates(dates))}
+    assert loaded == {"a": datetime(2018, 2, 18, 17, 35, 43), "b": datetime(2018, 3, 1), "c": None}

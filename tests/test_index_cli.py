@@ -104,6 +104,24 @@ def test_field_mapping_and_boilerplate_options(tmp_path, target):
     assert "تطبيقنا" not in json.dumps(found, ensure_ascii=False)  # the boilerplate line was dropped
 
 
+def test_search_fresh_orders_equal_matches_newest_first_and_0_by_relevance_alone(tmp_path, target):
+    # a rise in gold prices "this morning" and "this evening" (equally relevant; the same body would be
+    # indexed once), on two days; "early" is read first, so it wins the tie
+    early = {**GOLD, "id": "early", "text": "ارتفعت أسعار الذهب صباحا", "date": "2018-01-01"}
+    late = {**GOLD, "id": "late", "text": "ارتفعت أسعار الذهب مساء", "date": "2018-05-01"}
+    assert run("reindex", str(feed(tmp_path / "f.jsonl", [early, late, FINAL])), *target).exit_code == 0
+
+    def ids(*options):
+        result = run("search", "الذهب", *target, "--json", *options)
+        assert result.exit_code == 0, result.output
+        return [hit["id"] for hit in json.loads(result.output)["hits"]]
+
+    assert ids() == ids("--fresh", "1") == ids("--fresh", "30d") == ["late", "early"]
+    assert ids("--fresh", "0") == ["early", "late"]
+    bad = run("search", "الذهب", *target, "--fresh", "soon")
+    assert bad.exit_code == 2 and "fresh must be" in bad.output
+
+
 def test_bad_field_mapping_is_a_usage_error(tmp_path):
     result = run("reindex", str(feed(tmp_path / "f.jsonl", [GOLD])), "--index", str(tmp_path / "ix"), "--field", "nope")
     assert result.exit_code == 2

@@ -14,10 +14,10 @@ from pathlib import Path
 import click
 
 from analyzers.registry import ANALYZER_NAMES
-from indexer.eval import EvalResult, evaluate, load_docs, load_queries
+from indexer.eval import EvalResult, evaluate_freshness, load_dates, load_docs, load_queries
 from indexer.engine import parse_engine
 from indexer.errors import IndexUnavailable, SynonymsUnreadable
-from indexer.query.request import InvalidRequest, parse_search_request
+from indexer.query.request import InvalidRequest, parse_fresh, parse_search_request
 from search_app.cli.engine_options import engine_from, engine_option, engine_options, synonyms_option
 
 EXIT_BAD_QUERY = 2
@@ -36,19 +36,22 @@ _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&amp;": "&
 @click.option("--from", "date_from", metavar="DATE", help="Published on or after this ISO date.")
 @click.option("--to", "date_to", metavar="DATE", help="Published on or before this ISO date.")
 @click.option("--sort", default="relevance", show_default=True, type=click.Choice(["relevance", "date"]))
+@click.option("--fresh", default="1", show_default=True, metavar="1|0|DAYSd",
+              help="Weigh relevance by freshness: 1 at the default half-life (7 days back from the newest "
+                   "article), a half-life such as 30d, or 0 for relevance alone.")
 @synonyms_option
 @click.option("--no-expand", "no_expand", is_flag=True, help="Search only the words typed: no other spellings, "
               "no synonyms.")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON response instead of text.")
 def search_command(query, index_dir, engine_kind, page, per_page, sources, categories, date_from, date_to, sort,
-                   synonyms, no_expand, as_json):
+                   fresh, synonyms, no_expand, as_json):
     """Search the index and print the hits in the terminal.
 
     QUERY accepts free words, "phrases", -exclusions, title:/source:/category: fields and AND/OR/NOT.
     Exit codes: 0 done, 2 invalid query or option, 5 the index is missing or damaged.
     """
     args = {"q": query, "page": page, "per_page": per_page, "source": list(sources), "category": list(categories),
-            "from": date_from, "to": date_to, "sort": sort, "expand": "0" if no_expand else "1"}
+            "from": date_from, "to": date_to, "sort": sort, "fresh": fresh, "expand": "0" if no_expand else "1"}
     try:
         request = parse_search_request(args)
     except InvalidRequest as error:
@@ -105,31 +108,42 @@ def _terminal_text(fragment: str) -> str:
 @engine_option
 @synonyms_option
 @click.option("--no-expand", "no_expand", is_flag=True, help="Measure without spelling variants and synonyms.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per analyzer per line.")
-def eval_command(docs_path, queries_path, analyzers, engine_kind, synonyms, no_expand, as_json):
-    """Measure retrieval quality: MRR@10, Recall@1/10/100 and nDCG@10 per analyzer.
+@click.option("--fresh", "fresh_values", multiple=True, metavar="1|0|DAYSd",
+              help="Freshness to measure, as the API's fresh=; repeatable, one result each over the same index "
+                   "(default: 1, the production default). --fresh 1 --fresh 0 shows what freshness costs.")
+@click.option("--dates", "dates_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Date the documents by id from this corpus (.jsonl[.gz] with id and date), for a set whose "
+                   "documents carry no date (ant-headlines: ../shared/corpus/ant-v2.1.jsonl.gz).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per analyzer and freshness per line.")
+def eval_command(docs_path, queries_path, analyzers, engine_kind, synonyms, no_expand, fresh_values, dates_path,
+                 as_json):
+    """Measure retrieval quality: MRR@10, Recall@1/10/100 and nDCG@10 per analyzer and freshness.
 
     Each analyzer gets a temporary index built with the production schema and ranking, and every query
-    runs through the production query path. Queries without relevant documents are skipped.
+    runs through the production query path. Queries without relevant documents are skipped. Freshness
+    counts ages back from the newest document, so a set without dates ranks the same with it as without.
     """
     try:
         parse_engine(engine_kind)
-    except ValueError as error:
+        half_lives = list(dict.fromkeys(parse_fresh(value) for value in fresh_values or ("1",)))
+    except ValueError as error:  # InvalidRequest is one
         raise click.UsageError(str(error)) from None
-    docs = load_docs(docs_path)
+    docs = load_docs(docs_path, load_dates(dates_path) if dates_path else None)
     queries = load_queries(queries_path)
     for name in analyzers or ("arabic",):
         try:
-            result = evaluate(docs, queries, name, engine_kind, expand=not no_expand, synonyms=synonyms)
+            results = evaluate_freshness(docs, queries, name, half_lives, engine_kind, expand=not no_expand,
+                                         synonyms=synonyms)
         except SynonymsUnreadable as error:
             raise click.UsageError(str(error)) from None
-        if as_json:
-            click.echo(json.dumps({k: v for k, v in result.as_json().items() if k in JSON_KEYS}))
-        else:
-            click.echo(result_table(result))
+        for result in results:
+            if as_json:
+                click.echo(json.dumps({k: v for k, v in result.as_json().items() if k in JSON_KEYS}))
+            else:
+                click.echo(result_table(result))
 
 
-JSON_KEYS = ("analyzer", "docs", "queries", "mrr@10", "recall@1", "recall@10", "recall@100", "ndcg@10",
+JSON_KEYS = ("analyzer", "fresh", "docs", "queries", "mrr@10", "recall@1", "recall@10", "recall@100", "ndcg@10",
              "index_seconds")
 
 
@@ -137,6 +151,7 @@ def result_table(result: EvalResult) -> str:
     """A small two-column table for one analyzer."""
     rows = [
         ("analyzer", result.analyzer),
+        ("fresh", result.fresh),
         ("MRR@10", f"{result.mrr10:.4f}"),
         ("Recall@1", f"{result.recall1:.4f}"),
         ("Recall@10", f"{result.recall10:.4f}"),
