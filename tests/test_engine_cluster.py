@@ -47,6 +47,10 @@ QUERIES = [
     ({"q": "في من على"}, "stopwords only"),
     ({"q": "\"((("}, "broken syntax"),
     ({"q": "ما اسم العاصمة"}, "a question frame"),
+    ({"q": "قطر", "fresh": "0"}, "relevance alone, no freshness"),
+    ({"q": "قطر", "fresh": "1d"}, "freshness with a one-day half-life"),
+    ({"q": "مباراة كرة", "fresh": "30d", "per_page": "3"}, "freshness over a page shorter than the matches"),
+    ({"q": '"كرة القدم" قطر', "fresh": "1"}, "freshness after the phrase bonus"),
 ]
 
 
@@ -89,6 +93,33 @@ def test_related_articles_and_unknown_documents(engines):
     assert document["related"] and document["related"][0]["id"] == "visit2"  # the other visit story
     assert all(item["id"] != "visit" for item in document["related"])
     assert cluster.document("no-such-id") is None
+
+
+def test_candidates_are_picked_by_fresh_weighted_relevance(opensearch_cluster, tmp_path, monkeypatch):
+    """With one candidate only, the cluster must pick it as the embedded engine ranks: a slightly less
+    relevant article from the newest day over a better one from months before."""
+    from indexer.opensearch import ranking as cluster_ranking
+    feed = tmp_path / "fresh.jsonl"
+    feed.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in [
+        # "gold prices rose" (short, the better match) / "gold prices rose sharply today" (longer, newer)
+        {"id": "old", "text": "ارتفعت أسعار الذهب", "date": "2018-01-01T08:00:00"},
+        {"id": "new", "text": "ارتفعت أسعار الذهب بقوة اليوم", "date": "2018-06-01T08:00:00"},
+        {"id": "other", "text": "فاز الفريق بالمباراة", "date": "2018-06-02T08:00:00"},
+    ]) + "\n", encoding="utf-8")
+    embedded = open_engine(tmp_path / "index", "whoosh")
+    cluster = open_engine(None, _cluster_spec(opensearch_cluster, f"fresh-{uuid.uuid4().hex[:8]}"))
+    embedded.rebuild([feed])
+    cluster.rebuild([feed])
+    plain = {hit["id"]: hit["score"] for hit in embedded.search(parse_search_request({"q": "الذهب", "fresh": "0"}))["hits"]}
+    assert 1.0 < plain["old"] / plain["new"] < 1.2  # within freshness's reach
+    monkeypatch.setattr(cluster_ranking, "CANDIDATES", 1)
+    for fresh, first in (("1", "new"), ("0", "old")):
+        request = parse_search_request({"q": "الذهب", "fresh": fresh, "per_page": "1"})
+        ours, theirs = embedded.search(request), cluster.search(request)
+        assert [hit["id"] for hit in ours["hits"]] == [hit["id"] for hit in theirs["hits"]] == [first]
+        assert ours["hits"][0]["score"] == theirs["hits"][0]["score"]
+    embedded.close()
+    cluster.close()
 
 
 def test_reindex_switches_the_alias_and_removes_the_old_index(opensearch_cluster, tmp_path):
