@@ -4,8 +4,9 @@ Matching follows the query tree (phrases, fields, AND/OR/NOT, exclusions). Order
 stemmed title, lead and body (one saturation per term across the fields, title and lead weighted up),
 plus BM25 over the unstemmed `exact` field so that a word typed as written outranks its stem-mates, and
 a bonus for exact matches of quoted phrases; the noun that frames a question (ما اسم, كم عدد) counts
-less than the topic words. Everything is numpy over postings read from Whoosh (see
-reader_arrays), so results do not depend on Whoosh's scorer. (What was tried and dropped: docs/architecture.md.)
+less than the topic words. With `fresh_half_life`, the result is multiplied by a bounded freshness
+weight (scoring.freshness_factors) counted back from the index's newest article. Everything is numpy
+over postings read from Whoosh (see reader_arrays), so results do not depend on Whoosh's scorer. (What was tried and dropped: docs/architecture.md.)
 """
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """The ranking's numbers and the query's terms, shared by every engine so that they rank alike.
 
 BM25F over the stemmed title, lead and body (one saturation per term across the fields, title and lead
-weighted up), BM25 over the unstemmed `exact` field, a bonus for exact matches of quoted phrases, and the
-question-frame weight. The Whoosh engine applies them to numpy arrays (ranking.py); another engine applies
-the same functions to the statistics it reads from its own index.
+weighted up), BM25 over the unstemmed `exact` field, a bonus for exact matches of quoted phrases, the
+question-frame weight and the freshness weight. The Whoosh engine applies them to numpy arrays
+(ranking.py); another engine applies the same functions to the statistics it reads from its own index.
 """
 from __future__ import annotations
 
