@@ -1,4 +1,5 @@
-"""gunicorn settings for `arabic-search serve`: sync workers per core, bounded requests, access log on stdout.
+"""gunicorn settings for `arabic-search serve`: a worker per core that buffers request heads, bounded requests and
+connections, access log on stdout.
 
 Command-line options given by `serve` (--bind, --workers) override the values here.
 """
@@ -6,16 +7,23 @@ import multiprocessing
 import os
 
 bind = os.environ.get("ARABIC_SEARCH_BIND", "127.0.0.1:8000")
-# Search is CPU-bound pure Python: one sync worker per core saturates the machine without thrashing.
+# Search is CPU-bound pure Python: one worker process per core saturates the machine without thrashing.
 workers = int(os.environ.get("ARABIC_SEARCH_WORKERS", max(2, multiprocessing.cpu_count())))
-worker_class = "sync"
+# Each worker reads request heads in its event loop and runs complete requests on `threads` pool threads, so a
+# slow or hostile client holds a few bytes of buffer, never a thread; a head not complete within 10 s is cut off
+# with a 408 (search_app/gunicorn_worker.py, and the measurements in docs/architecture.md). Two threads, not one:
+# while one writes a response or waits on a client that reads it slowly, the other searches.
+worker_class = "search_app.gunicorn_worker.BufferedThreadWorker"
+threads = 2
+worker_connections = 1000  # connections per worker, reading or answered; past it the worker stops accepting
 backlog = 256
+# One request per connection, as the sync workers did: a worker accepts only while a thread is free, so requests go
+# to an idle process; a kept-alive connection would tie its client to one process however busy it is.
+keepalive = 0
 
-# A search is capped by the validator to well under a second; a worker silent for 30 s is stuck.
+# A search is capped by the validator to well under a second; a worker whose event loop is silent for 30 s is stuck.
 timeout = 30
 graceful_timeout = 10
-# Sync workers close each connection after its response (no keep-alive), so a slow client can hold a worker:
-# in production put a buffering reverse proxy (nginx) in front, as gunicorn's docs advise for sync workers.
 
 # Same limits the app enforces itself (search_app.request_limits), so any server answers alike.
 limit_request_line = 8190
