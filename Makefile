@@ -33,9 +33,10 @@ test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest
 
 # The long load, fault and fuzz runs of issues 5 and 14 (10,000 fuzzed requests, 9 kill points, 64 slow clients
-# under load, ...): CI runs them too.
+# under load, two minutes of schemathesis, ...): CI runs them too.
 soak: $(STAMP)
-	$(BIN)/python -m pytest -m "slow and not cluster" tests/test_soak_*.py tests/test_app_hardening.py tests/test_gunicorn_slow_clients.py
+	$(BIN)/python -m pytest -m "slow and not cluster" tests/test_soak_*.py tests/test_app_hardening.py tests/test_gunicorn_slow_clients.py \
+		tests/test_api_schema_fuzz.py
 
 # The OpenSearch node launcher of the local cluster (cluster/): Maven compiles it and copies its jars into
 # cluster/node/target once (network needed then); `make cluster` and the cluster tests run offline from there.

@@ -8,10 +8,22 @@ _STRING = {"type": "string"}
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
 
+# An empty (or blank) value counts as not given, as an HTML form sends its empty fields (`from=&to=`): one validator
+# serves the page and the API, so the API accepts it too, and the schema says so.
+_EMPTY = {"type": "string", "pattern": r"^[ \t\r\n]*$"}
+
+
+def _or_empty(schema: dict) -> dict:
+    default = {"default": schema["default"]} if "default" in schema else {}
+    return {"anyOf": [{key: value for key, value in schema.items() if key != "default"}, _EMPTY], **default}
+
+
 def _query_parameter(name: str, description: str, schema: dict, repeatable: bool = False) -> dict:
     parameter = {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
     if repeatable:
         parameter.update(schema={"type": "array", "items": schema}, style="form", explode=True)
+    elif schema.get("type") != "string" or any(key in schema for key in ("format", "enum", "pattern")):
+        parameter.update(schema=_or_empty(schema))
     return parameter
 
 
@@ -173,13 +185,20 @@ def _json(schema_name: str, description: str) -> dict:
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}}
 
 
+def _or_server_page(response: dict) -> dict:
+    """A refusal the HTTP server may send before the app runs: its own small HTML page instead of the JSON error."""
+    return {**response, "content": {**response["content"], "text/html": {"schema": {"type": "string"}}}}
+
+
 ERROR_RESPONSES = {
     "400": _json("Error", "Bad parameter: q over 500 characters, bad page or per_page, page beyond the result window "
                           f"(page × per_page > {MAX_RESULT_WINDOW}), bad date, unknown sort, bad fresh, leading wildcard, "
-                          "too many terms, limit out of range (completion), or a query string that is not UTF-8."),
+                          "too many terms, limit out of range (completion), a single-valued parameter given twice, "
+                          "or a query string that is not UTF-8."),
     "413": _json("Error", "Request body too large (every route is GET)."),
-    "414": _json("Error", "Query string too long."),
-    "431": _json("Error", "Request headers too large."),
+    "414": _or_server_page(_json("Error", "Query string too long: past 8,190 bytes of request line gunicorn answers "
+                                          "itself, with an HTML page.")),
+    "431": _or_server_page(_json("Error", "Request headers too large (past gunicorn's own limits, an HTML page).")),
     "503": _json("Error", "The search index is not available."),
 }
 

@@ -124,14 +124,14 @@ def test_facets_count_the_filtered_result_set(searcher):
 
 def test_sort_by_date_puts_newest_first_and_undated_last(searcher):
     dates = [hit["published"] for hit in run(searcher, q="", sort="date", per_page=100)["hits"]]
-    assert dates[0] == "2018-06-10T00:00:00"
+    assert dates[0] == "2018-06-10T00:00:00Z"
     assert dates[-1] is None
     assert dates[:-1] == sorted(dates[:-1], reverse=True)
 
 
 def test_an_empty_query_browses_newest_first(searcher):
     dates = [hit["published"] for hit in run(searcher, q="", category="politics")["hits"]]
-    assert dates == ["2018-06-10T00:00:00", "2018-05-02T00:00:00"]
+    assert dates == ["2018-06-10T00:00:00Z", "2018-05-02T00:00:00Z"]
 
 
 def test_pagination_walks_the_whole_result_set_once(searcher):
@@ -183,7 +183,7 @@ def test_queries_that_are_only_noise_find_nothing_and_do_not_fail(searcher):
 def test_get_document_returns_stored_fields_and_related(searcher):
     document = get_document(searcher, ReaderArrays(searcher.reader()), "visit")
     assert document["title"] == "وزير الدفاع يؤجل زيارته إلى واشنطن"
-    assert document["published"] == "2018-05-02T00:00:00"
+    assert document["published"] == "2018-05-02T00:00:00Z"
     assert document["related"][0]["id"] == "visit2"
     assert "visit" not in [r["id"] for r in document["related"]]
 

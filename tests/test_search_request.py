@@ -12,6 +12,7 @@ from indexer.query.request import (
     MAX_RESULT_WINDOW,
     InvalidRequest,
     SearchRequest,
+    parse_complete_request,
     parse_search_request,
 )
 
@@ -105,3 +106,26 @@ def test_lone_or_trailing_stars_are_not_leading_wildcards(q):
 def test_lists_of_values_count_as_repeated_parameters():
     request = parse_search_request({"q": ["قطر"], "source": ["BBC", "CNN", "BBC"], "page": ["3"]})
     assert (request.q, request.sources, request.page) == ("قطر", ("BBC", "CNN"), 3)
+
+
+@pytest.mark.parametrize("name", ["q", "page", "per_page", "sort", "expand", "fresh", "from", "to"])
+def test_a_single_valued_parameter_given_twice_is_refused(name):
+    value = {"q": "غزة", "page": "2", "per_page": "5", "sort": "date", "expand": "1", "fresh": "1",
+             "from": "2018-01-01", "to": "2018-02-01"}[name]
+    with pytest.raises(InvalidRequest) as refused:
+        parse_search_request(MultiDict([(name, value), (name, value)]))
+    assert refused.value.code == f"invalid_{name}" and "only once" in refused.value.message
+
+
+def test_completion_limit_given_twice_is_refused_but_repeatable_filters_are_not():
+    with pytest.raises(InvalidRequest, match="only once"):
+        parse_complete_request(MultiDict([("q", "وز"), ("limit", ""), ("limit", "3")]))
+    request = parse_search_request(MultiDict([("source", "BBC"), ("source", "CNN"), ("category", "sport")]))
+    assert request.sources == ("BBC", "CNN")
+
+
+def test_blank_values_mean_not_given_but_a_control_character_is_a_wrong_value():
+    assert parse_search_request({"page": " ", "from": "\t", "sort": "", "fresh": "\r\n"}) == SearchRequest()
+    with pytest.raises(InvalidRequest) as refused:
+        parse_search_request({"from": "\x1d"})
+    assert refused.value.code == "invalid_date"

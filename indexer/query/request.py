@@ -97,7 +97,7 @@ def parse_search_request(args: Mapping) -> SearchRequest:
     date_to = _parse_date(args, "to", end_of_day=True)
     if date_from and date_to and date_from > date_to:
         raise InvalidRequest("invalid_date_range", "'from' must not be after 'to'")
-    sort = (_first(args, "sort") or "relevance").strip()
+    sort = _blank_is_none(_first(args, "sort")) or "relevance"
     if sort not in SORTS:
         raise InvalidRequest("invalid_sort", f"sort must be one of: {', '.join(SORTS)}")
     expand = _parse_switch(args, "expand", True)
@@ -119,9 +119,10 @@ def parse_search_request(args: Mapping) -> SearchRequest:
 def parse_fresh(raw) -> int | None:
     """`fresh`: 1 (or on, …) for the default half-life, a half-life in days such as `30d`, 0 (or off, …)
     for relevance alone; absent or empty means the default. Returns the half-life in days or None."""
-    if raw is None or not str(raw).strip():
+    text = _blank_is_none(raw)
+    if text is None:
         return DEFAULT_HALF_LIFE_DAYS
-    text = str(raw).strip().lower()
+    text = text.lower()
     switch = SWITCHES.get(text)
     if switch is not None:
         return DEFAULT_HALF_LIFE_DAYS if switch else None
@@ -146,11 +147,28 @@ def _parse_query(raw: str) -> str:
 
 
 def _first(args: Mapping, name: str):
-    """The first value of a parameter, whether `args` maps names to values or to lists of values."""
-    value = args.get(name)
-    if isinstance(value, (list, tuple)):
-        return value[0] if value else None
-    return value
+    """The value of a single-valued parameter, whether `args` maps names to values or to lists of values
+    (a Werkzeug MultiDict). Given more than once it is refused: which of `page=2&page=9` the client meant is
+    not ours to guess, and taking the first would answer a request the client did not make."""
+    values = args.getlist(name) if hasattr(args, "getlist") else args.get(name)
+    if not isinstance(values, (list, tuple)):
+        return values
+    if len(values) > 1:
+        raise InvalidRequest(f"invalid_{name}", f"{name} may be given only once")
+    return values[0] if values else None
+
+
+# What an empty form field may hold: the blanks of HTTP and HTML forms, not every Unicode space (a control
+# character such as U+001D is a wrong value, not an absent one; the OpenAPI schema allows the same blanks).
+_BLANK = " \t\r\n"
+
+
+def _blank_is_none(raw) -> str | None:
+    """A scalar parameter's text without surrounding blanks, or None when it is absent or blank."""
+    if raw is None:
+        return None
+    text = str(raw).strip(_BLANK)
+    return text or None
 
 
 def _many(args: Mapping, name: str) -> tuple[str, ...]:
@@ -165,11 +183,11 @@ def _many(args: Mapping, name: str) -> tuple[str, ...]:
 
 
 def _parse_int(args: Mapping, name: str, default: int, minimum: int) -> int:
-    raw = _first(args, name)
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    raw = _blank_is_none(_first(args, name))
+    if raw is None:
         return default
     try:
-        value = int(str(raw).strip())
+        value = int(raw)
     except ValueError:
         raise InvalidRequest(f"invalid_{name}", f"{name} must be a whole number") from None
     if value < minimum:
@@ -178,10 +196,10 @@ def _parse_int(args: Mapping, name: str, default: int, minimum: int) -> int:
 
 
 def _parse_switch(args: Mapping, name: str, default: bool) -> bool:
-    raw = _first(args, name)
-    if raw is None or not str(raw).strip():
+    raw = _blank_is_none(_first(args, name))
+    if raw is None:
         return default
-    value = SWITCHES.get(str(raw).strip().lower())
+    value = SWITCHES.get(raw.lower())
     if value is None:
         raise InvalidRequest(f"invalid_{name}", f"{name} must be 1 or 0 (also true/false, on/off, yes/no)")
     return value
@@ -189,10 +207,9 @@ def _parse_switch(args: Mapping, name: str, default: bool) -> bool:
 
 def _parse_date(args: Mapping, name: str, end_of_day: bool) -> datetime | None:
     """An ISO date or datetime; a bare date in `to` means the whole of that day is included."""
-    raw = _first(args, name)
-    if raw is None or not str(raw).strip():
+    text = _blank_is_none(_first(args, name))
+    if text is None:
         return None
-    text = str(raw).strip()
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)

@@ -1,23 +1,35 @@
 """The response shapes every engine returns (documented in search_app/openapi.py), built from stored fields."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from indexer.query.highlight import WordTerms, highlight_body, highlight_title
 
 
+def utc_timestamp(value: datetime | str | None) -> str | None:
+    """A publication time as RFC 3339 in UTC ("2018-05-02T00:00:00Z"), the `date-time` of the OpenAPI schema.
+
+    Engines keep times as naive UTC (ingest converts any offset to UTC), as a datetime (Whoosh) or as its ISO
+    text (a cluster's stored source); both come out the same.
+    """
+    if not value:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat() + "Z"
+
+
 def summary(stored: dict) -> dict:
     """The fields a hit, a related article or a document shows about an article."""
-    published = stored.get("published")
-    if isinstance(published, datetime):
-        published = published.isoformat()
+    published = utc_timestamp(stored.get("published"))
     return {
         "id": stored.get("id", ""),
         "title": stored.get("title", ""),
         "url": stored.get("url", ""),
         "source": stored.get("source", ""),
         "category": stored.get("category", ""),
-        "published": published or None,
+        "published": published,
     }
 
 
