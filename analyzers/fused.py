@@ -61,6 +61,11 @@ def _chunk_analysis(chunk: str) -> tuple[tuple[str, ...], int]:
 _chunk_memo = ChunkMemo(_chunk_analysis, _MEMO_LIMIT)
 
 
+def text_terms(text: str) -> list[str]:
+    """The terms `text` is indexed under, in order (the analyzer's indexing path, without tokens)."""
+    return _chunk_memo.text_terms(text)[0]
+
+
 class FusedArabicAnalyzer(Analyzer):
     """Whoosh analyzer for Arabic; accepts the same keyword arguments as a composed chain."""
 

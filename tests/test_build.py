@@ -98,7 +98,8 @@ def test_add_refuses_an_index_built_without_body_digests_and_says_how_to_rebuild
         patch.setattr(indexer.build.rebuild, "build_schema",
                       lambda name="arabic": _without(indexer.storage.schema.build_schema(name), "body_digest"))
         patch.setattr(indexer.build.rebuild, "document_fields",
-                      lambda article: _without_key(indexer.storage.schema.document_fields(article), "body_digest"))
+                      lambda article, story=None: _without_key(indexer.storage.schema.document_fields(article, story),
+                                                               "body_digest"))
         rebuild_index([feed(tmp_path / "old.jsonl", 2, "old")], root, procs=1)
     before = read_pointer(root)
     with pytest.raises(IndexUnavailable, match="arabic-search reindex"):

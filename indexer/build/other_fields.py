@@ -4,6 +4,7 @@
 Each kind does per document only what cannot wait, and leaves sorting and grouping to numpy:
 - keyword fields (`ID`: the whole value is the term): one value per document;
 - numeric fields (`NUMERIC`, `DATETIME`): one sortable number per document, its tiered terms made at flush;
+- lists of fixed-width hex keys (`HexKeys`): parsed and grouped with numpy at flush;
 - any other field: the field's own `index()`, one row per posting.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from whoosh.formats import tokens as analysis_tokens
 from indexer.codec import FieldPostings
 from indexer.codec.postings import EXISTENCE, POSITIONS
 from indexer.codec.runs import span_indices
+from indexer.storage.schema import HexKeys
 
 
 class _OneValuePerDocument:
@@ -205,8 +207,55 @@ class TokenStreamField:
         )
 
 
+class HexKeysField:
+    """A `HexKeys` field (the story's band keys): the values are kept as written and parsed with numpy at
+    flush, for a document's 28 new terms cost more through a dict of terms than all the rest of its fields."""
+
+    def __init__(self, field) -> None:
+        self._field = field
+        self._values: list[str] = []
+        self._docnums = array("i")
+
+    @staticmethod
+    def accepts(field) -> bool:
+        return isinstance(field, HexKeys)
+
+    def add(self, value, docnum: int) -> int:
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not a string")
+        self._values.append(value)
+        self._docnums.append(docnum)
+        return 0
+
+    def rollback(self, docnum: int) -> None:
+        while self._docnums and self._docnums[-1] >= docnum:
+            self._docnums.pop()
+            self._values.pop()
+
+    def postings(self) -> FieldPostings:
+        try:
+            keys = np.frombuffer(bytes.fromhex(" ".join(self._values)), dtype=">u4").astype(np.uint64)
+        except ValueError:
+            raise ValueError(f"{self._field!r} holds a value that is not {HexKeys.WIDTH}-digit hex keys") from None
+        counts = (np.fromiter(map(len, self._values), dtype=np.int64, count=len(self._values)) + 1) // (HexKeys.WIDTH + 1)
+        docnums = np.repeat(np.frombuffer(self._docnums, dtype=np.int32).astype(np.uint64), counts)
+        rows, freqs = np.unique((keys << np.uint64(32)) | docnums, return_counts=True)  # by key, then document
+        row_keys = (rows >> np.uint64(32)).astype(">u4")
+        distinct, term_counts = np.unique(row_keys, return_counts=True)
+        terms = distinct.astype(">u4").tobytes().hex(" ", 4).encode("ascii").split() if len(distinct) else []
+        boost = self._field.format.field_boost
+        return FieldPostings(
+            terms=terms,
+            term_starts=np.concatenate(([0], np.cumsum(term_counts))).astype(np.int64),
+            docnums=(rows & np.uint64(0xFFFFFFFF)).astype(np.int32),
+            freqs=freqs.astype(np.int32),
+            weights=(freqs * boost).astype(np.float32),
+            positions=None,
+        )
+
+
 # Which in-memory form a non-word field takes: the first that accepts it.
-SINGLE_VALUE_KINDS = (NumericField, KeywordField)  # a NUMERIC field also has an IDTokenizer
+SINGLE_VALUE_KINDS = (NumericField, KeywordField, HexKeysField)  # a NUMERIC field also has an IDTokenizer
 
 
 def other_field_postings(field, kind: str):

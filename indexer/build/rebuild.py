@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -18,6 +19,7 @@ from indexer.codec import ArrayCodec
 from indexer.ingest.article import Article, Skip, body_digest
 from indexer.build.summary import BuildSummary
 from indexer.build.unique import record_skip, unique_articles
+from indexer.build.add_stories import AddStories
 from indexer.build.bulk_writer import BulkSegmentWriter
 from indexer.storage.layout import (
     Pointer,
@@ -29,8 +31,9 @@ from indexer.storage.layout import (
     write_manifest,
     write_pointer,
 )
-from indexer.storage.schema import BODY_DIGEST, build_schema, document_fields
-from indexer.build.workers import build_in_workers
+from indexer.storage.schema import BODY_DIGEST, STORY_FIELD, build_schema, document_fields
+from indexer.build.workers import BATCH_SIZE, build_in_workers
+from indexer.stories.assign import StoryIndex, StoryMark
 from indexer.ingest.sources import ByteProgress, SourceOptions, read_sources, total_bytes
 from indexer.storage.store import open_generation, read_live_pointer, rebuild_hint
 from indexer.errors import IndexUnavailable
@@ -68,7 +71,9 @@ def build_index_dir(
 ) -> int:
     """Create a new Whoosh index in `directory` holding exactly `articles`; return how many were written.
 
-    This is the plain build: no dedup, no lock, no pointer. `rebuild_index` wraps it for production and the
+    Every article is assigned its story on the way in, in input order (`with_stories`, or the workers'
+    protocol, which gives the same stories). This is the plain
+    build: no dedup, no lock, no pointer. `rebuild_index` wraps it for production and the
     eval command uses it directly for its temporary index. `procs > 1` analyzes in that many worker processes.
     """
     directory = Path(directory)
@@ -79,8 +84,8 @@ def build_index_dir(
     writer = _fresh_writer(index)
     written = in_segment = 0
     try:
-        for article in articles:
-            writer.add_document(**document_fields(article))
+        for article, mark in with_stories(articles):
+            writer.add_document(**document_fields(article, mark))
             written += 1
             in_segment += 1
             if in_segment == DOCS_PER_SEGMENT:
@@ -96,6 +101,15 @@ def build_index_dir(
     if progress:
         progress(written)
     return written
+
+
+def with_stories(articles: Iterable[Article]) -> Iterator[tuple[Article, StoryMark]]:
+    """Each article with the story a rebuild's StoryIndex assigns it, a batch at a time (of the workers'
+    BATCH_SIZE, so that one process and several assign the same stories)."""
+    stories = StoryIndex()
+    articles = iter(articles)
+    while batch := list(islice(articles, BATCH_SIZE)):
+        yield from zip(batch, stories.assign(batch))
 
 
 def default_procs(input_bytes: int) -> int:
@@ -245,6 +259,7 @@ def add_articles(
         writer = _incremental_writer(index)
         try:
             with writer.searcher() as searcher:
+                stories = AddStories(searcher) if STORY_FIELD in index.schema else None
                 batch_owner: dict[str, str] = {}  # body digest -> id, for this batch's own articles
                 for article in batch.values():
                     digest = body_digest(article.body)
@@ -254,7 +269,8 @@ def add_articles(
                         continue
                     batch_owner[digest] = article.id
                     exists = searcher.document_number(id=article.id) is not None
-                    writer.update_document(**document_fields(article))
+                    mark = stories.mark(article) if stories else None
+                    writer.update_document(**document_fields(article, mark))
                     if exists:
                         summary.updated += 1
                     else:

@@ -1,8 +1,16 @@
 """Parallel fresh builds: worker processes each write their own segments of one new Whoosh index.
 
-The parent reads and cleans the sources and deals articles out in batches (as plain tuples, the cheapest
-thing to pickle); each worker turns them into fields, analyzes and writes with `BulkSegmentWriter` and hands
-back its finished segments; the parent then writes the index's table of contents listing them all. Workers are spawned (not forked), so they inherit no file descriptors such as
+The parent reads and cleans the sources and deals articles out in numbered batches (as plain tuples, the
+cheapest thing to pickle); each worker turns them into fields, analyzes and writes with `BulkSegmentWriter`
+and hands back its finished segments; the parent then writes the index's table of contents listing them all.
+
+Stories (`indexer.stories`) are decided in input order across all workers, so a worker fingerprints each
+batch as it arrives (its analyzer's memo then already holds the words it is about to index), sends the
+signatures to the parent, and writes the batch once the parent's story thread has answered with its
+stories; meanwhile it fingerprints its next batch. The parent, whose reading and cleaning are a rebuild's
+critical path, only assigns.
+
+Workers are spawned (not forked), so they inherit no file descriptors such as
 the writer lock, and they die with the parent: the kernel kills them (Linux's parent-death signal), and
 elsewhere they notice between batches.
 """
@@ -17,16 +25,20 @@ import queue
 import shutil
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import TOC, clean_files
 
 from indexer.ingest.article import Article
 from indexer.build.bulk_writer import BulkSegmentWriter
 from indexer.storage.schema import document_fields
+from indexer.stories.assign import StoryIndex, StoryMark, micros
+from indexer.stories.fingerprint import signatures
 from indexer.errors import WorkerFailed
 
 BATCH_SIZE = 250  # articles per message: large enough to amortize pickling, small enough to balance load
@@ -76,8 +88,10 @@ def _as_tuple(article: Article) -> tuple:
     return tuple(getattr(article, name) for name in ARTICLE_FIELDS)
 
 
-def _write_segments(directory: str, inbox, outbox, docs_per_segment: int) -> None:
-    """Worker body: add every batch from `inbox` until None, then report the segments written.
+def _write_segments(directory: str, inbox, stories, fingerprints, outbox, docs_per_segment: int) -> None:
+    """Worker body: fingerprint and then write every batch from `inbox` until None, then report the segments
+    written. `fingerprints` takes (batch number, ids, publication times, signatures) to the parent, and
+    `stories` brings back (batch number, [(story, bands)]) in the order the batches came.
 
     The cyclic garbage collector is off while documents are added: the writer's vocabulary and buffers are
     hundreds of thousands of long-lived objects that each full collection would walk again, for nothing
@@ -90,16 +104,34 @@ def _write_segments(directory: str, inbox, outbox, docs_per_segment: int) -> Non
         segments = []
         writer = None
         in_segment = 0
-        while (batch := _next_batch(inbox)) is not None:
-            for values in batch:
+
+        def write(number: int, articles: list[Article]) -> None:
+            nonlocal writer, in_segment
+            answered, marks = _next_batch(stories)
+            if answered != number:
+                raise RuntimeError(f"stories of batch {answered} came for batch {number}")
+            for article, (story, bands) in zip(articles, marks, strict=True):
                 if writer is None:
                     writer = BulkSegmentWriter(ix, _lk=False)
-                writer.add_document(**document_fields(Article(*values)))
+                writer.add_document(**document_fields(article, StoryMark(story, bands)))
                 in_segment += 1
                 if in_segment == docs_per_segment:
                     segments.append(_finish_segment(writer))
                     writer, in_segment = None, 0
                     gc.collect()
+
+        waiting = None  # the batch fingerprinted last, written once its stories come back
+        while (message := _next_batch(inbox)) is not None:
+            number, rows = message
+            articles = [Article(*values) for values in rows]
+            times = np.array([micros(article.published) for article in articles], dtype=np.int64)
+            fingerprints.put((number, [article.id for article in articles], times,
+                              signatures([article.body for article in articles])))
+            if waiting is not None:
+                write(*waiting)
+            waiting = (number, articles)
+        if waiting is not None:
+            write(*waiting)
         if writer is not None:
             segments.append(_finish_segment(writer))
         outbox.put(("ok", segments))
@@ -119,35 +151,41 @@ def build_in_workers(
     progress: Callable[[int], None] | None = None,
     progress_every: int = 500,
 ) -> int:
-    """Write `articles` into the freshly created `index` using `procs` worker processes; return the count."""
+    """Write `articles` into the freshly created `index` using `procs` worker processes, each with the story
+    assigned to it in input order; return the count."""
     context = multiprocessing.get_context("spawn")
     directory = str(Path(index.storage.folder))
     inboxes = [context.Queue(maxsize=INBOX_BATCHES) for _ in range(procs)]
+    story_boxes = [context.Queue() for _ in range(procs)]
+    fingerprints = context.Queue()
     outbox = context.Queue()
     workers = [
-        context.Process(target=_write_segments, args=(directory, inbox, outbox, docs_per_segment), daemon=True)
-        for inbox in inboxes
+        context.Process(target=_write_segments, args=(directory, inbox, stories, fingerprints, outbox,
+                                                      docs_per_segment), daemon=True)
+        for inbox, stories in zip(inboxes, story_boxes)
     ]
+    assigner = _StoryThread(fingerprints, story_boxes)
     for worker in workers:
         worker.start()
+    assigner.start()
     try:
         written = 0
         batch: list[tuple] = []
-        turn = 0
+        number = 0
         for article in articles:
             batch.append(_as_tuple(article))
             written += 1
             if len(batch) == BATCH_SIZE:
-                _deliver(inboxes[turn], batch, workers, outbox)
-                turn = (turn + 1) % procs
+                _deliver(inboxes[number % procs], (number, batch), workers, outbox, assigner)
+                number += 1
                 batch = []
             if progress and written % progress_every == 0:
                 progress(written)
         if batch:
-            _deliver(inboxes[turn], batch, workers, outbox)
+            _deliver(inboxes[number % procs], (number, batch), workers, outbox, assigner)
         for inbox in inboxes:
-            _deliver(inbox, None, workers, outbox)
-        segments = _collect_segments(outbox, workers)
+            _deliver(inbox, None, workers, outbox, assigner)
+        segments = _collect_segments(outbox, workers, assigner)
         shutil.rmtree(Path(directory) / f"{index.indexname}.tmp", ignore_errors=True)
         toc_generation = index.latest_generation() + 1
         TOC(index.schema, segments, toc_generation).write(index.storage, index.indexname)
@@ -156,28 +194,61 @@ def build_in_workers(
             progress(written)
         return written
     finally:
+        fingerprints.put(None)
+        assigner.join(timeout=RESULT_POLL_SECONDS)
         for worker in workers:
             if worker.is_alive() and worker.exitcode is None:
                 worker.join(timeout=0.1)
             if worker.is_alive():
                 worker.terminate()
             worker.join()
-        for inbox in inboxes:
-            inbox.close()
-        outbox.close()
+        for box in (*inboxes, *story_boxes, fingerprints, outbox):
+            box.close()
 
 
-def _deliver(inbox, item, workers, outbox) -> None:
-    """Put with back-pressure, but never hang on a dead worker."""
+class _StoryThread(threading.Thread):
+    """The parent's story assigner: takes the workers' fingerprints, assigns stories batch by batch in
+    input order (`StoryIndex`), and sends each batch's stories to the worker that holds it."""
+
+    def __init__(self, fingerprints, story_boxes) -> None:
+        super().__init__(name="story-assigner", daemon=True)
+        self._fingerprints = fingerprints
+        self._boxes = story_boxes
+        self.error: str | None = None
+
+    def run(self) -> None:
+        try:
+            stories = StoryIndex()
+            arrived: dict[int, tuple] = {}
+            following = 0
+            while (message := self._fingerprints.get()) is not None:
+                number, *signed = message
+                arrived[number] = signed
+                while following in arrived:
+                    marks = stories.assign_signed(*arrived.pop(following))
+                    self._boxes[following % len(self._boxes)].put(
+                        (following, [(mark.story, mark.bands) for mark in marks]))
+                    following += 1
+        except BaseException:
+            self.error = traceback.format_exc()
+
+    def raise_if_failed(self) -> None:
+        if self.error is not None:
+            raise WorkerFailed(f"assigning stories failed:\n{self.error}")
+
+
+def _deliver(inbox, item, workers, outbox, assigner: _StoryThread) -> None:
+    """Put with back-pressure, but never hang on a dead worker or a failed story thread."""
     while True:
         try:
             inbox.put(item, timeout=RESULT_POLL_SECONDS)
             return
         except queue.Full:
+            assigner.raise_if_failed()
             _raise_if_dead(workers, outbox)
 
 
-def _collect_segments(outbox, workers) -> list:
+def _collect_segments(outbox, workers, assigner: _StoryThread) -> list:
     segments = []
     for _ in workers:
         while True:
@@ -185,6 +256,7 @@ def _collect_segments(outbox, workers) -> list:
                 status, payload = outbox.get(timeout=RESULT_POLL_SECONDS)
                 break
             except queue.Empty:
+                assigner.raise_if_failed()
                 _raise_if_dead(workers, None)
         if status == "oserror":
             raise OSError(*payload)

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple, Union
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from analyzers.registry import get_analyzer
 from indexer.ingest.article import Article, body_digest
+from indexer.stories.assign import StoryMark
 
 
 # The unstemmed companion field of each stemming analyzer: title and body again, normalized only, so that
@@ -23,12 +24,26 @@ LEAD_WORDS = 50
 # Indexed (not stored) so that `add` finds a live document with the same body by one term lookup instead of
 # reading every stored body of the index.
 BODY_DIGEST = "body_digest"
+# The story an article belongs to (indexer.stories): its id as a number, stored, indexed for the members'
+# lookup and kept in a column for grouping hits; and the LSH band keys `add` looks up candidates by.
+STORY_FIELD = "story"
+STORY_BANDS_FIELD = "story_bands"
 # The schema's facts, told once here; every other module imports them.
 EXACT_FIELD = "exact"  # title and body again, normalized only (EXACT_ANALYZER)
 LEAD_FIELD = "lead"  # the body's first LEAD_WORDS words again
 PHRASE_FIELDS = ("title", "body")  # the text fields indexed with positions
 FACET_FIELDS = ("source", "category")  # whole values: filters and facet counts
 QUERY_FIELDS = ("title", "body", "source", "category")  # what a user may name before ":" in a query
+
+
+class HexKeys(KEYWORD):
+    """A list of space-separated keys of WIDTH hex digits each (the story's band keys): a KEYWORD field that
+    the bulk writer parses with numpy (`build.other_fields.HexKeysField`) instead of term by term."""
+
+    WIDTH = 8
+
+    def __init__(self) -> None:
+        super().__init__(stored=False)
 
 
 class JoinedFields(NamedTuple):
@@ -88,11 +103,14 @@ def build_schema(analyzer_name: str = "arabic") -> Schema:
         url=STORED(),
         author=STORED(),
         body_digest=ID(stored=False),
+        **{STORY_FIELD: NUMERIC(bits=64, signed=False, stored=True, sortable=True, shift_step=0),
+           STORY_BANDS_FIELD: HexKeys()},
     )
 
 
-def document_fields(article: Article) -> dict:
-    """Turn an Article into the keyword arguments of `IndexWriter.add_document`."""
+def document_fields(article: Article, story: StoryMark | None = None) -> dict:
+    """Turn an Article, and the story it was assigned, into the keyword arguments of
+    `IndexWriter.add_document`."""
     fields = {"id": article.id, "title": article.title, "body": article.body}
     fields.update({name: rule.value(fields) for name, rule in DERIVED_FIELDS.items()})
     fields.update({
@@ -104,6 +122,9 @@ def document_fields(article: Article) -> dict:
     })
     if article.published is not None:
         fields["published"] = article.published
+    if story is not None:
+        fields[STORY_FIELD] = story.story
+        fields[STORY_BANDS_FIELD] = story.bands
     return fields
 
 

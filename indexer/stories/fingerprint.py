@@ -1,0 +1,145 @@
+"""MinHash signatures of an article's opening words, and the LSH band keys that find similar signatures.
+
+Two reports of one event by different outlets share their facts, names and many word pairs in their
+opening paragraph (news is written as an inverted pyramid), while the rest of the body drifts into
+background the outlets tell differently. So the fingerprint is the set of consecutive pairs of indexed
+terms (our analyzer's stems, stopwords left out) among the first STORY_WORDS words of the body, and two
+articles are the same story when that set's Jaccard similarity, estimated from datasketch MinHash
+signatures, reaches SAME_STORY. An opening of fewer than MIN_TERMS terms (a caption, a copyright line)
+says too little to tell one story from another, and gets no fingerprint.
+
+The signatures are datasketch's (its `affine32` permutations with the murmur3 finalizer, fed our 32-bit
+shingle hashes), computed for a whole batch of articles with numpy: `MinHash.update_batch` one article at
+a time costs about 190 µs an article, four times the rest of indexing's budget for this. A test checks
+that both give the same values. Band keys follow the band and row counts datasketch's MinHashLSH picks
+for CANDIDATE_SIMILARITY, a little below SAME_STORY so that pairs near the line are still compared; each is
+hashed to 32 bits and indexed as a term, so that `add` finds candidates in the live index with one term
+lookup a band (a rare hash collision only adds a candidate, which the similarity then refuses), and a
+deleted article's bands go with it.
+"""
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from itertools import chain
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from analyzers.fused import text_terms
+
+STORY_WORDS = 80  # the opening words of the body that are compared
+SAME_STORY = 0.25  # estimated Jaccard similarity of the pair sets from which two articles are one story
+CANDIDATE_SIMILARITY = 0.2  # the LSH's threshold: pairs this similar become candidates with high probability
+MIN_TERMS = 12
+NUM_PERM = 64
+SEED = 1
+_MEMO_LIMIT = 1_000_000
+
+_LSH_SHAPE = MinHashLSH(threshold=CANDIDATE_SIMILARITY, num_perm=NUM_PERM)
+BANDS, ROWS = _LSH_SHAPE.b, _LSH_SHAPE.r  # 28 bands of 2 rows at 0.2
+_A, _B = (np.asarray(row, dtype=np.uint32) for row in MinHash(num_perm=NUM_PERM, seed=SEED,
+                                                               scheme="affine32").permutations)
+EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)  # the signature of no words at all
+
+_term_hashes: dict[str, int] = {}  # term -> its crc32, for the few hundred thousand terms of news
+
+
+def _hashed(terms: list[str]) -> list[int]:
+    memo = _term_hashes
+    try:
+        return list(map(memo.__getitem__, terms))
+    except KeyError:
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        for term in terms:
+            if term not in memo:
+                memo[term] = zlib.crc32(term.encode("utf-8"))
+        return list(map(memo.__getitem__, terms))
+
+
+def opening_terms(body: str) -> list[str]:
+    """The indexed terms of the body's first STORY_WORDS words, in order (the analyzer's own)."""
+    return text_terms(" ".join(body.split(maxsplit=STORY_WORDS)[:STORY_WORDS]))
+
+
+def term_hashes(body: str) -> list[int]:
+    """The stable 32-bit hashes (crc32) of `opening_terms`."""
+    return _hashed(opening_terms(body))
+
+
+def _batch_terms(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(every body's term hashes end to end, each body's count), with the terms of a body of fewer than
+    MIN_TERMS left out (its count is 0)."""
+    per_body = list(map(opening_terms, bodies))
+    sizes = np.fromiter(map(len, per_body), dtype=np.int64, count=len(bodies))
+    terms = np.fromiter(_hashed(list(chain.from_iterable(per_body))), dtype=np.uint32, count=int(sizes.sum()))
+    small = sizes < MIN_TERMS
+    if small.any():
+        terms = terms[np.repeat(~small, sizes)]
+        sizes[small] = 0
+    return terms, sizes
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, as datasketch applies it before its affine permutations."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
+def shingle_hashes(terms: np.ndarray) -> np.ndarray:
+    """One 32-bit hash per pair of consecutive terms."""
+    return (terms[:-1] * np.uint32(0x9E3779B1)) ^ _fmix32(terms[1:])
+
+
+def signatures(bodies: Sequence[str]) -> np.ndarray:
+    """The MinHash signature of each body's pair set, as rows of a (len(bodies), NUM_PERM) uint32 array.
+
+    All bodies' terms are laid end to end and paired in one pass; a pair across two bodies is dropped, a
+    repeated pair changes no minimum (so no per-body deduplication is needed); a body of fewer than
+    MIN_TERMS terms gets EMPTY.
+    """
+    terms, sizes = _batch_terms(bodies)
+    result = np.tile(EMPTY, (len(bodies), 1))
+    filled = np.flatnonzero(sizes)
+    if not len(filled):
+        return result
+    pairs = shingle_hashes(terms)  # pair k joins terms k and k + 1
+    ends = np.cumsum(sizes[filled])
+    keep = np.ones(len(pairs), dtype=bool)
+    keep[ends[:-1] - 1] = False  # the pair from one body's last term to the next body's first
+    shingles = _fmix32(pairs[keep])
+    starts = np.concatenate(([0], np.cumsum(sizes[filled] - 1)[:-1]))  # every filled body has >= 2 terms
+    with np.errstate(over="ignore"):  # uint32 arithmetic wraps, as datasketch's does
+        permuted = _A[:, None] * shingles[None, :] + _B[:, None]  # one contiguous row per permutation
+    result[filled] = np.minimum.reduceat(permuted, starts, axis=1).T
+    return result
+
+
+def band_hashes(signatures: np.ndarray) -> np.ndarray:
+    """The LSH bucket of each band of each signature, as a (rows, BANDS) uint32 array: the band's rows
+    hashed together with the band's number, so that equal rows of two bands are different buckets."""
+    rows = signatures[:, :BANDS * ROWS].reshape(len(signatures), BANDS, ROWS)
+    mixed = np.broadcast_to(np.arange(BANDS, dtype=np.uint32) * np.uint32(0x9E3779B1), rows.shape[:2])
+    with np.errstate(over="ignore"):
+        for row in range(ROWS):
+            mixed = _fmix32((mixed ^ rows[:, :, row]) * np.uint32(0x85EBCA6B))
+    return mixed
+
+
+def band_keys(signature: np.ndarray) -> list[str]:
+    """The buckets of a signature's bands (`band_hashes`) as indexable terms, 8 hex digits each; none for
+    an empty signature."""
+    if np.array_equal(signature, EMPTY):
+        return []
+    return [f"{value:08x}" for value in band_hashes(signature[None, :])[0].tolist()]
+
+
+def similarity(first: np.ndarray, second: np.ndarray) -> float:
+    """The Jaccard similarity of two pair sets, estimated from their signatures (datasketch's estimate)."""
+    if np.array_equal(first, EMPTY) or np.array_equal(second, EMPTY):
+        return 0.0
+    return float(np.count_nonzero(first == second)) / NUM_PERM
