@@ -1,4 +1,4 @@
-"""The JSON API blueprint: search, completion as you type, one document, health and the OpenAPI description.
+"""The JSON API blueprint: search, completion as you type, one document, one story, health and the OpenAPI description.
 
 Views only translate HTTP to the search core and back; validation lives in `parse_search_request`
 and every refusal is raised as an exception that `errors.py` renders as `{"error": {...}}`.
@@ -33,6 +33,14 @@ def document_json(doc_id: str):
     if document is None:
         raise NotFound(f"no document has id {doc_id!r}")
     return jsonify(document)
+
+
+@api.get("/api/stories/<story_id>")
+def story_json(story_id: str):
+    story = current_engine().story(story_id)
+    if story is None:
+        raise NotFound(f"no live article belongs to story {story_id!r}")
+    return jsonify(story)
 
 
 @api.get("/healthz")

@@ -49,6 +49,10 @@ SEARCH_PARAMETERS = [
                      "0 (also false/off/no) ranks by relevance alone. Undated articles are weighed as very old.",
                      {"type": "string", "pattern": f"^({'|'.join(SWITCHES)}|[0-9]{{1,4}}d)$", "default": "1",
                       "examples": ["1", "30d", "0"]}),
+    _query_parameter("group", "One hit per story: articles of several outlets (or several editions) that tell the "
+                     "same story, grouped when they were indexed, show as their best-ranked member with the others in "
+                     "`story`; pages count stories. 0 lists every article.",
+                     {"type": "string", "enum": list(SWITCHES), "default": "1"}),
 ]
 
 COMPLETE_PARAMETERS = [
@@ -77,7 +81,7 @@ SCHEMAS = {
     },
     "Hit": {
         "type": "object",
-        "required": ["id", "title", "url", "source", "category", "published", "score", "highlights"],
+        "required": ["id", "title", "url", "source", "category", "published", "score", "highlights", "story"],
         "properties": {
             "id": _STRING, "title": {**_STRING, "description": "Stored text, not HTML: escape it before display."},
             "url": {**_STRING, "description": "As stored by the source; check for http(s) before linking to it "
@@ -87,19 +91,50 @@ SCHEMAS = {
             "score": {"type": ["number", "null"], "description": "Relevance, times the freshness weight when `fresh` "
                                                                  "is on (the default)."},
             "highlights": {"$ref": "#/components/schemas/Highlights"},
+            "story": {"anyOf": [{"$ref": "#/components/schemas/HitStory"}, {"type": "null"}],
+                      "description": "The story of this article (with group on, the hit stands for it); null "
+                                     "for an article indexed before stories were."},
+        },
+    },
+    "StoryMember": {
+        "type": "object",
+        "required": ["id", "title", "url", "source", "published"],
+        "properties": {"id": _STRING, "title": _STRING, "url": _STRING, "source": _STRING,
+                       "published": {**_NULLABLE_STRING, "format": "date-time"}},
+    },
+    "HitStory": {
+        "type": "object",
+        "required": ["id", "size", "others"],
+        "properties": {
+            "id": {**_STRING, "pattern": "^[0-9a-f]{16}$", "description": "GET /api/stories/{id} lists every member."},
+            "size": {"type": "integer", "minimum": 1, "description": "Live articles in the story, this hit included."},
+            "others": {"type": "array", "items": {"$ref": "#/components/schemas/StoryMember"},
+                       "description": "The other members, newest first (at most 10)."},
+        },
+    },
+    "Story": {
+        "type": "object",
+        "required": ["id", "size", "members"],
+        "properties": {
+            "id": _STRING, "size": {"type": "integer", "minimum": 1},
+            "members": {"type": "array", "items": {"$ref": "#/components/schemas/StoryMember"},
+                        "description": "Every live member, newest first (undated last)."},
         },
     },
     "SearchResponse": {
         "type": "object",
-        "required": ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "expansions", "suggestion"],
+        "required": ["query", "total", "stories", "page", "per_page", "took_ms", "hits", "facets", "expansions", "suggestion"],
         "properties": {
             "query": _STRING,
-            "total": {"type": "integer"},
+            "total": {"type": "integer", "description": "Matching articles (filters applied), grouped or not."},
+            "stories": {"type": ["integer", "null"],
+                        "description": "With group on: the stories those articles belong to, which pages count; "
+                                       "null with group=0."},
             "page": {"type": "integer"},
             "per_page": {"type": "integer"},
             "took_ms": {"type": "number"},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-            "facets": {"type": "object", "properties": {
+            "facets": {"type": "object", "description": "Matching articles per value (not stories).", "properties": {
                 "source": {"type": "object", "additionalProperties": {"type": "integer"}},
                 "category": {"type": "object", "additionalProperties": {"type": "integer"}},
             }},
@@ -227,6 +262,13 @@ def openapi_document() -> dict:
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STRING}],
                 "responses": {"200": _json("Document", "The article."),
                               "404": _json("Error", "No article has this id."), **ERROR_RESPONSES},
+            }},
+            "/api/stories/{id}": {"get": {
+                "summary": "Every article of one story, newest first",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STRING}],
+                "responses": {"200": _json("Story", "The story's live articles."),
+                              "404": _json("Error", "No live article belongs to a story of this id."),
+                              **ERROR_RESPONSES},
             }},
             "/healthz": {"get": {
                 "summary": "Is the index readable? Document count and live generation",

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from indexer.query.request import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchRequest
 
 SAFE_URL_SCHEMES = ("http", "https")
-SEARCH_PARAMETERS = ("q", "source", "category", "from", "to", "sort", "fresh", "per_page", "page")
+SEARCH_PARAMETERS = ("q", "source", "category", "from", "to", "sort", "fresh", "group", "per_page", "page")
 FILTER_PARAMETERS = ("source", "category", "from", "to")
 FACET_LABELS = {"source": "المصدر", "category": "التصنيف"}
 SORT_LABELS = {"relevance": "الأكثر صلة", "date": "الأحدث أولًا"}
@@ -180,10 +180,12 @@ def result_view(result: Mapping, search_request: SearchRequest, args: Mapping) -
     """Everything the results part of the template needs, derived from one `search()` result."""
     per_page = search_request.per_page
     current = search_request.page
-    last = last_page(result["total"], per_page)
+    listed = result["total"] if result.get("stories") is None else result["stories"]  # what pages count
+    last = last_page(listed, per_page)
     suggestion = result.get("suggestion")
     return {
         "total": result["total"],
+        "stories": result.get("stories"),
         "took_ms": result.get("took_ms"),
         "hits": [hit_view(hit) for hit in result["hits"]],
         "facets": {
@@ -192,7 +194,7 @@ def result_view(result: Mapping, search_request: SearchRequest, args: Mapping) -
         },
         "suggestion": suggestion,
         "suggestion_url": page_url(args, q=suggestion, page=None) if suggestion else None,
-        "pages": page_links(args, current, result["total"], per_page) if last > 1 else [],
+        "pages": page_links(args, current, listed, per_page) if last > 1 else [],
         "previous_url": page_url(args, page=current - 1) if current > 1 else None,
         "next_url": page_url(args, page=current + 1) if current < last else None,
     }
@@ -216,4 +218,27 @@ def hit_view(hit: Mapping) -> dict:
         "source": display_name("source", hit.get("source") or ""),
         "category": display_name("category", hit.get("category") or ""),
         "date": str(published)[:10],
+        "story": story_view(hit.get("story")),
     }
+
+
+def other_sources_label(count: int) -> str:
+    """"و 3 مصادر أخرى": the other articles of a story, with the number agreement Arabic wants."""
+    if count == 1:
+        return "ومصدر آخر"
+    if count == 2:
+        return "ومصدران آخران"
+    if count <= 10:
+        return f"و {count} مصادر أخرى"
+    return f"و {count} مصدرًا آخر"
+
+
+def story_view(story: Mapping | None) -> dict | None:
+    """The other outlets of a hit's story, for a <details> list beside it; None when it has none."""
+    if not story or story.get("size", 1) < 2:
+        return None
+    others = [{"title": member.get("title") or member["id"], "title_dir": text_direction(member.get("title") or ""),
+               "url": safe_link(member.get("url")), "source": display_name("source", member.get("source") or ""),
+               "date": str(member.get("published") or "")[:10]} for member in story.get("others", ())]
+    return {"label": other_sources_label(story["size"] - 1), "others": others,
+            "more": story["size"] - 1 - len(others)}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -11,8 +12,8 @@ from indexer.build.rebuild import rebuild_from_articles
 from search_app import create_app
 from test_app_corpus import APP_ENGINES, ARTICLES, BIDI_OVERRIDE, DOCUMENT_COUNT, SCHOOL_IDS, XSS_BODY, XSS_TITLE, build_sample_index, sample_app_config
 
-SEARCH_KEYS = {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "expansions", "suggestion"}
-HIT_KEYS = {"id", "title", "url", "source", "category", "published", "score", "highlights"}
+SEARCH_KEYS = {"query", "total", "stories", "page", "per_page", "took_ms", "hits", "facets", "expansions", "suggestion"}
+HIT_KEYS = {"id", "title", "url", "source", "category", "published", "score", "highlights", "story"}
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +218,7 @@ def test_html_in_the_query_is_escaped_in_the_json_bytes(client):
 
 
 def test_openapi_describes_every_route_and_the_search_shape(client):
-    app_routes = {rule.rule.replace("<path:doc_id>", "{id}") for rule in client.application.url_map.iter_rules()
+    app_routes = {re.sub(r"<[^>]+>", "{id}", rule.rule) for rule in client.application.url_map.iter_rules()
                   if rule.endpoint != "static" and rule.rule.startswith(("/api", "/healthz"))}
     spec = client.get("/api/openapi.json").get_json()
     assert set(spec["paths"]) == app_routes
@@ -231,7 +232,8 @@ def test_openapi_describes_every_route_and_the_search_shape(client):
     described = set(schemas["Health"]["properties"]["index"]["properties"])
     assert {"readable", "documents", "generation"} <= set(client.get("/healthz").get_json()["index"]) <= described
     parameters = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert parameters == {"q", "page", "per_page", "source", "category", "from", "to", "sort", "expand", "fresh"}
+    assert parameters == {"q", "page", "per_page", "source", "category", "from", "to", "sort", "expand", "fresh",
+                          "group"}
 
 
 def test_completed_reindex_is_served_without_a_new_app(tmp_path):

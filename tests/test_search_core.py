@@ -54,9 +54,9 @@ def ids(result):
 
 def test_response_has_the_documented_shape(searcher):
     result = run(searcher, q="زيارة")
-    assert set(result) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "expansions", "suggestion"}
+    assert set(result) == {"query", "total", "stories", "page", "per_page", "took_ms", "hits", "facets", "expansions", "suggestion"}
     hit = result["hits"][0]
-    assert set(hit) == {"id", "title", "url", "source", "category", "published", "score", "highlights"}
+    assert set(hit) == {"id", "title", "url", "source", "category", "published", "score", "highlights", "story"}
     assert set(hit["highlights"]) == {"title", "body"}
     assert result["query"] == "زيارة" and result["page"] == 1 and result["per_page"] == 10
     assert isinstance(result["took_ms"], float)

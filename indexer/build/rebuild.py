@@ -8,8 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -19,7 +18,7 @@ from indexer.codec import ArrayCodec
 from indexer.ingest.article import Article, Skip, body_digest
 from indexer.build.summary import BuildSummary
 from indexer.build.unique import record_skip, unique_articles
-from indexer.build.add_stories import AddStories
+from indexer.build.add_stories import live_candidates
 from indexer.build.bulk_writer import BulkSegmentWriter
 from indexer.storage.layout import (
     Pointer,
@@ -32,8 +31,8 @@ from indexer.storage.layout import (
     write_pointer,
 )
 from indexer.storage.schema import BODY_DIGEST, STORY_FIELD, build_schema, document_fields
-from indexer.build.workers import BATCH_SIZE, build_in_workers
-from indexer.stories.assign import StoryIndex, StoryMark
+from indexer.build.workers import build_in_workers
+from indexer.stories.assign import BatchStories, with_stories
 from indexer.ingest.sources import ByteProgress, SourceOptions, read_sources, total_bytes
 from indexer.storage.store import open_generation, read_live_pointer, rebuild_hint
 from indexer.errors import IndexUnavailable
@@ -101,15 +100,6 @@ def build_index_dir(
     if progress:
         progress(written)
     return written
-
-
-def with_stories(articles: Iterable[Article]) -> Iterator[tuple[Article, StoryMark]]:
-    """Each article with the story a rebuild's StoryIndex assigns it, a batch at a time (of the workers'
-    BATCH_SIZE, so that one process and several assign the same stories)."""
-    stories = StoryIndex()
-    articles = iter(articles)
-    while batch := list(islice(articles, BATCH_SIZE)):
-        yield from zip(batch, stories.assign(batch))
 
 
 def default_procs(input_bytes: int) -> int:
@@ -259,7 +249,7 @@ def add_articles(
         writer = _incremental_writer(index)
         try:
             with writer.searcher() as searcher:
-                stories = AddStories(searcher) if STORY_FIELD in index.schema else None
+                stories = BatchStories(live_candidates(searcher)) if STORY_FIELD in index.schema else None
                 batch_owner: dict[str, str] = {}  # body digest -> id, for this batch's own articles
                 for article in batch.values():
                     digest = body_digest(article.body)

@@ -37,11 +37,11 @@ from whoosh.index import TOC, clean_files
 from indexer.ingest.article import Article
 from indexer.build.bulk_writer import BulkSegmentWriter
 from indexer.storage.schema import document_fields
-from indexer.stories.assign import StoryIndex, StoryMark, micros
+from indexer.stories.assign import STORY_BATCH, StoryIndex, StoryMark, micros
 from indexer.stories.fingerprint import signatures
 from indexer.errors import WorkerFailed
 
-BATCH_SIZE = 250  # articles per message: large enough to amortize pickling, small enough to balance load
+BATCH_SIZE = STORY_BATCH  # articles per message (250): pickling amortized, load balanced, stories as one process assigns them
 INBOX_BATCHES = 8  # batches queued per worker: the parent reads ahead while workers start (2,000 articles, ~12 MB each)
 ARTICLE_FIELDS = tuple(field.name for field in dataclasses.fields(Article))  # an article travels as this tuple
 RESULT_POLL_SECONDS = 1.0

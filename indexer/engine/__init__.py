@@ -70,6 +70,10 @@ class Engine(Protocol):
     def document(self, doc_id: str) -> dict | None:
         """One article with its `related` articles, or None for an unknown id."""
 
+    def story(self, story_id: str) -> dict | None:
+        """Every live article of one story, newest first (`{"id", "size", "members"}`), or None for an id no
+        live article has."""
+
     def stats(self) -> dict:
         """Document count, counts per source and category, date range, size, last update."""
 

@@ -55,7 +55,11 @@ from indexer.query.complete import complete
 from indexer.query.request import DEFAULT_HALF_LIFE_DAYS, CompleteRequest, SearchRequest
 from indexer.query.synonym_source import SynonymSource
 from indexer.query.suggest import KNOWN_WORD_DF, RememberedWords, suggest
+from indexer.query.response import MAX_STORY_MEMBERS, STORY_OTHERS_SHOWN
 from indexer.storage.schema import EXACT_ANALYZER, EXACT_FIELD, FACET_FIELDS
+from indexer.stories.assign import BUCKET_MEMBERS, BatchStories, Candidate, parse_story_text, with_stories
+from indexer.stories.collapse import first_of_each
+from indexer.stories.fingerprint import signatures
 
 REQUEST_TIMEOUT = 60
 QUICK_TIMEOUT = 10  # best-effort housekeeping (lock heartbeat and release, deleting an abandoned index): one try
@@ -342,8 +346,10 @@ class OpenSearchEngine:
                     continue
                 owners[digest] = article.id
                 kept.append(article)
-            actions = ({"_index": index, "_id": a.id, "_source": cluster_document(a, next_seq + i, analyzers),
-                        "origin": a.origin} for i, a in enumerate(kept))
+            stories = BatchStories(self._story_candidates(index))
+            marks = [stories.mark(article) for article in kept]
+            actions = ({"_index": index, "_id": a.id, "_source": cluster_document(a, next_seq + i, analyzers, mark),
+                        "origin": a.origin} for i, (a, mark) in enumerate(zip(kept, marks)))
             written = 0
 
             def counted(results):
@@ -369,6 +375,27 @@ class OpenSearchEngine:
         summary.generation = index
         summary.seconds = time.perf_counter() - started
         return summary
+
+    def _story_candidates(self, index: str):
+        """The live articles sharing a band key with a new one (`BatchStories`), BUCKET_MEMBERS a band."""
+
+        def candidates(bands: list[str]) -> list[Candidate]:
+            lines = []
+            for band in bands:
+                lines.extend([{"index": index}, {"size": BUCKET_MEMBERS, "query": {"term": {"story_bands": band}},
+                                                 "sort": [{"seq": "desc"}],
+                                                 "_source": ["body", "published", "story", "seq"]}])
+            found = {hit["_id"]: hit["_source"] for answer in self._msearch(lines, index)
+                     for hit in answer["hits"]["hits"] if hit["_source"].get("story")}
+            sources = sorted(found.values(), key=lambda source: source.get("seq", 0))
+            if not sources:
+                return []
+            signed = signatures([source.get("body", "") for source in sources])
+            return [Candidate(parse_story_text(source["story"]), signature,
+                              datetime.fromisoformat(source["published"]) if source.get("published") else None)
+                    for source, signature in zip(sources, signed)]
+
+        return candidates
 
     def delete(self, ids: Iterable[str]) -> BuildSummary:
         summary = BuildSummary()
@@ -398,29 +425,65 @@ class OpenSearchEngine:
             tree = parse_query(request.q)
             expanded = self._expand(index, analyzers, tree) if request.expand else Expanded(tree, ())
             query = cluster_query(request, expanded.tree, analyzers)
-            hits, scores, total, aggregations = self._ranked(index, query, request.offset, request.per_page)
+            hits, scores, total, aggregations = self._ranked(index, query, request.offset, request.per_page,
+                                                             request.group)
             stored = self._stored(index, hits) if query.sort == "relevance" else [hit["_source"] for hit in hits]
+            stories = self._hit_stories(index, stored)
             suggestion = None
             if request.q:
                 known_df = KNOWN_WORD_DF if total < SUGGEST_BELOW else 1
                 frequencies = ClusterFrequencies(self._msearch, index, remembered)
                 suggestion = suggest(frequencies, analyzers[EXACT_FIELD], request.q, tree, known_df)
-            return words, query, stored, scores, total, aggregations, suggestion, expanded.applied
+            return words, query, stored, scores, total, aggregations, suggestion, expanded.applied, stories
 
-        words, query, stored, scores, total, aggregations, suggestion, applied = self._reading(read)
+        words, query, stored, scores, total, aggregations, suggestion, applied, stories = self._reading(read)
         facets = {name: response.facet_values({b["key"]: b["doc_count"] for b in aggregations[name]["buckets"]})
                   for name in FACET_FIELDS}
         return {
             "query": request.q,
             "total": total,
+            "stories": int(aggregations["stories"]["value"]) if request.group else None,
             "page": request.page,
             "per_page": request.per_page,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
-            "hits": [response.hit(fields, float(score), words, query.terms) for fields, score in zip(stored, scores)],
+            "hits": [{**response.hit(fields, float(score), words, query.terms), "story": story}
+                     for fields, score, story in zip(stored, scores, stories)],
             "facets": facets,
             "expansions": [expansion.as_json() for expansion in applied],
             "suggestion": suggestion,
         }
+
+    def _hit_stories(self, index: str, stored: list[dict]) -> list[dict | None]:
+        """Each hit's story (as `response.story`), from one msearch of the stories' newest members."""
+        wanted = [fields.get("story") for fields in stored]
+        lines = []
+        for story in wanted:
+            if story:
+                lines.extend([{"index": index}, _story_query(story, STORY_OTHERS_SHOWN + 1)])
+        answers = iter(self._msearch(lines, index) if lines else [])
+        result = []
+        for fields, story in zip(stored, wanted):
+            if not story:
+                result.append(None)
+                continue
+            found = next(answers)["hits"]
+            others = [response.story_member(hit["_source"]) for hit in found["hits"]
+                      if hit["_source"].get("id") != fields.get("id")]
+            result.append(response.story(story, found["total"]["value"], others[:STORY_OTHERS_SHOWN]))
+        return result
+
+    def story(self, story_id: str) -> dict | None:
+        if parse_story_text(story_id) is None:
+            return None
+
+        def read(index: str):
+            return self._complete(self._client.search(index=index, body=_story_query(story_id, MAX_STORY_MEMBERS)),
+                                  index)
+
+        found = self._reading(read)["hits"]["hits"]
+        if not found:
+            return None
+        return response.story_page(story_id, [response.story_member(hit["_source"]) for hit in found])
 
     def complete(self, request: CompleteRequest) -> dict:
         def read(index: str):
@@ -536,13 +599,15 @@ class OpenSearchEngine:
         return QueryExpander(body, spellings.for_terms(spelled_terms(body, tree)),
                              self._synonyms.rules(body)).expand(tree)
 
-    def _ranked(self, index: str, query: ClusterQuery, offset: int, limit: int):
-        """(hits of the page in order, their scores, total, facet aggregations)."""
+    def _ranked(self, index: str, query: ClusterQuery, offset: int, limit: int, group: bool = False):
+        """(hits of the page in order, their scores, total, facet aggregations); with `group`, one hit per
+        story, its best-ranked candidate (the aggregations then count the stories too)."""
         stats = None
         if query.stemmed or query.exact:
             lines, keys = statistics_requests(index, query)
             stats = read_statistics(self._msearch(lines, index), keys)
-        found = self._complete(self._client.search(index=index, body=search_body(query, stats, offset, limit),
+        body = search_body(query, stats, offset, limit, group)
+        found = self._complete(self._client.search(index=index, body=body,
                                                    search_type="dfs_query_then_fetch"), index)  # one set of field stats
         hits = found["hits"]["hits"]
         total = found["hits"]["total"]["value"]
@@ -552,7 +617,11 @@ class OpenSearchEngine:
         if stats is not None:
             phrase_bonus(hits, scores, query, stats)
             weigh_freshness(hits, scores, query, stats)
-        ranked = order(hits, scores)[offset:offset + limit]
+        ranked = order(hits, scores)
+        if group:
+            stories = np.array([hit["_source"].get("story") or f"-{hit['_id']}" for hit in hits], dtype=object)
+            ranked = ranked[first_of_each(stories[ranked])]
+        ranked = ranked[offset:offset + limit]
         return [hits[i] for i in ranked], [scores[i] for i in ranked], total, found["aggregations"]
 
     def _stored(self, index: str, hits: list[dict]) -> list[dict]:
@@ -653,9 +722,9 @@ class OpenSearchEngine:
 
         def actions():
             nonlocal sent
-            for seq, article in enumerate(articles):
-                yield {"_index": index, "_id": article.id, "_source": cluster_document(article, seq, analyzers),
-                       "origin": article.origin}
+            for seq, (article, mark) in enumerate(with_stories(articles)):
+                yield {"_index": index, "_id": article.id,
+                       "_source": cluster_document(article, seq, analyzers, mark), "origin": article.origin}
                 sent += 1
                 if progress and sent % PROGRESS_EVERY == 0:
                     progress(sent)
@@ -879,3 +948,10 @@ def _now() -> str:
 
 def _iso(value: str | None) -> str | None:
     return value.removesuffix("Z").removesuffix(".000") if value else None
+
+
+def _story_query(story: str, size: int) -> dict:
+    """A story's members, newest first (undated last, then by id), as the embedded engine lists them."""
+    return {"size": size, "track_total_hits": True, "query": {"term": {"story": story}},
+            "_source": ["id", "title", "url", "source", "published"],
+            "sort": [{"published": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]}

@@ -19,7 +19,7 @@ from indexer.ingest.article import Article
 from indexer.ingest.sources import ByteProgress, SourceOptions
 from indexer.query.complete import complete
 from indexer.query.request import DEFAULT_HALF_LIFE_DAYS, CompleteRequest, SearchRequest
-from indexer.query.search import completion_table, get_document, open_arrays, rank_ids, search
+from indexer.query.search import completion_table, get_document, get_story, open_arrays, rank_ids, search
 from indexer.query.synonym_source import SynonymSource
 from indexer.storage.stats import collect_stats
 from indexer.storage.store import IndexStore, resolve_index_root
@@ -73,6 +73,10 @@ class WhooshEngine:
     def document(self, doc_id: str) -> dict | None:
         with self._store.session() as (searcher, arrays):
             return get_document(searcher, arrays, doc_id)
+
+    def story(self, story_id: str) -> dict | None:
+        with self._store.session() as (searcher, arrays):
+            return get_story(searcher, arrays, story_id)
 
     def rank_ids(self, text: str, depth: int, expand: bool = True,
                  fresh_half_life: int | None = DEFAULT_HALF_LIFE_DAYS) -> list[str]:

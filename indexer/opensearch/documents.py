@@ -7,6 +7,7 @@ from indexer.ingest.article import Article, body_digest
 from indexer.opensearch.mapping import KEY_SUFFIX, TERM_FIELDS
 from indexer.opensearch.spellings import SPELLING_KEYS, spelling_keys
 from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS, document_fields
+from indexer.stories.assign import StoryMark, story_text
 
 
 def stored_length(tokens: int) -> int:
@@ -14,8 +15,8 @@ def stored_length(tokens: int) -> int:
     return byte_to_length(length_to_byte(tokens)) if tokens else 0
 
 
-def cluster_document(article: Article, seq: int, analyzers: dict) -> dict:
-    """The `_source` of one article; `analyzers` maps "body" and "exact" to our analyzers."""
+def cluster_document(article: Article, seq: int, analyzers: dict, story: StoryMark | None = None) -> dict:
+    """The `_source` of one article and its story; `analyzers` maps "body" and "exact" to our analyzers."""
     fields = document_fields(article)  # the schema's own rules for the derived fields (lead, exact)
     doc = {
         "id": article.id,
@@ -39,4 +40,7 @@ def cluster_document(article: Article, seq: int, analyzers: dict) -> dict:
         if name == "body":
             doc[SPELLING_KEYS] = spelling_keys(terms)
     doc["lengths"] = lengths
+    if story is not None:
+        doc["story"] = story_text(story.story)
+        doc["story_bands"] = story.bands.split()
     return doc

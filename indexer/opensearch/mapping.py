@@ -68,6 +68,8 @@ def index_body(analyzer: str, shards: int = SHARDS, replicas: int = REPLICAS) ->
                 "seq": {"type": "long"},
                 "lengths": {"properties": {name: {"type": "integer"} for name in TERM_FIELDS}},
                 "spelling_keys": keyword,  # see opensearch/spellings.py
+                "story": keyword,  # indexer.stories: the story id as the API shows it
+                "story_bands": keyword,  # its LSH band keys, which `add` looks candidates up by
                 **term_fields,
             },
         },

@@ -33,8 +33,10 @@ from indexer.query.scoring import (EXACT_PARAMS, FRAME_WEIGHT, FRESHNESS_BOOST, 
 from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS
 
 CANDIDATES = 200  # hits the cluster hands to the exact scoring (never fewer than the page's end)
+GROUPED_CANDIDATES = 4  # with grouping, candidates per story of the page's end
+STORY_COUNT_EXACT = 40_000  # the cardinality aggregation counts stories exactly up to about this many
 MAX_FACET_VALUES = 1000
-SOURCE_FIELDS = [*TERM_FIELDS.values(), "lengths", "seq", "published"]
+SOURCE_FIELDS = [*TERM_FIELDS.values(), "lengths", "seq", "published", "story"]
 STORED_FIELDS = ["id", "title", "body", "source", "category", "published", "url"]  # what a hit shows
 
 
@@ -131,8 +133,10 @@ def _fresh_weighted(scoring: dict, query: ClusterQuery, stats: Statistics | None
     ]}}
 
 
-def search_body(query: ClusterQuery, stats: Statistics | None, offset: int, limit: int) -> dict:
-    """The one search request of a page: candidates (or the date-sorted page), total and facet counts."""
+def search_body(query: ClusterQuery, stats: Statistics | None, offset: int, limit: int,
+                group: bool = False) -> dict:
+    """The one search request of a page: candidates (or the date-sorted page), total and facet counts; with
+    `group`, also the number of stories, and a date-sorted page collapsed to one hit per story."""
     body = {
         "query": _fresh_weighted({"bool": {"filter": [query.match], "should": _candidate_scoring(query, stats)}},
                                  query, stats),
@@ -140,12 +144,17 @@ def search_body(query: ClusterQuery, stats: Statistics | None, offset: int, limi
         "aggs": {name: {"terms": {"field": name, "size": MAX_FACET_VALUES}} for name in FACET_FIELDS},
         "_source": ["id", *SOURCE_FIELDS],  # scoring needs the terms; the page's stored fields come after
     }
+    if group:
+        body["aggs"]["stories"] = {"cardinality": {"field": "story", "precision_threshold": STORY_COUNT_EXACT}}
     if query.sort == "date":
         body["_source"] = [*STORED_FIELDS, *SOURCE_FIELDS]  # this is the page itself
         body.update(from_=offset, size=limit)
         body["sort"] = [{"published": {"order": "desc", "missing": "_last"}}, "_score", {"seq": "asc"}]
+        if group:
+            body["collapse"] = {"field": "story"}
     else:
-        body.update(from_=0, size=max(CANDIDATES, offset + limit))
+        # grouped, a page needs `offset + limit` stories: candidates enough for them when stories are pairs
+        body.update(from_=0, size=max(CANDIDATES, (offset + limit) * (GROUPED_CANDIDATES if group else 1)))
     body["from"] = body.pop("from_")
     return body
 

@@ -23,11 +23,13 @@ from indexer.query.scoring import (EXACT_PARAMS, FRAME_WEIGHT, MAX_PHRASE_TERMS,
                                    is_plain_text, phrase_terms, question_frame_terms, saturate, scoring_terms)
 from indexer.query.segment_postings import EMPTY_DOCNUMS
 from indexer.storage.schema import EXACT_FIELD, PHRASE_FIELDS
+from indexer.stories.collapse import first_of_each
 
 EMPTY_SCORES = np.zeros(0, dtype=np.float32)
 MAX_PREFIX_EXPANSIONS = 30  # "word*" matches at most this many indexed words per field
 MAX_QUERY_EXPANSIONS = 120  # and all the prefixes of one query together at most this many
 MAX_PHRASE_CANDIDATES = 5000
+GROUP_DEPTH = 200  # ranked hits collapsed at first when grouping by story (deeper only if they hold too few)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class Ranking:
     scores: list[float]
     matched: np.ndarray  # boolean mask of every matching document (for facets)
     terms: frozenset[str] = field(default_factory=frozenset)  # stemmed query terms, for highlighting
+    stories: int | None = None  # with grouping: how many stories the matching documents belong to
 
 
 @dataclass(slots=True)
@@ -62,10 +65,11 @@ class _QueryState:
 
 
 def rank(view: ReaderArrays, text: str, tree: Group, filters: Filters = Filters(), sort: str = "relevance",
-         offset: int = 0, limit: int = 10, fresh_half_life: int | None = None) -> Ranking:
+         offset: int = 0, limit: int = 10, fresh_half_life: int | None = None, group: bool = False) -> Ranking:
     """Rank the documents for the query `text` parsed as `tree`; an empty query lists everything, newest first.
 
     `fresh_half_life` (days) weighs relevance by freshness (`scoring.freshness_factors`); None leaves it out.
+    `group` pages by story: one hit per story, its best-ranked member.
     """
     ctx = _QueryState(view, field_analyzers(view.reader.schema), expansions_left=MAX_QUERY_EXPANSIONS)
     stemmed, exact = scoring_terms(ctx.analyzers, tree)
@@ -89,7 +93,7 @@ def rank(view: ReaderArrays, text: str, tree: Group, filters: Filters = Filters(
         _rerank(ctx, scores, mask, phrases)
     if sort == "relevance" and fresh_half_life is not None:
         _weigh_freshness(view, scores, mask, fresh_half_life)
-    return _window(view, mask, scores, sort, offset, limit, frozenset(stemmed))
+    return _window(view, mask, scores, sort, offset, limit, frozenset(stemmed), group)
 
 
 def prepare_ranking(view: ReaderArrays) -> None:
@@ -172,25 +176,48 @@ def _weigh_freshness(view: ReaderArrays, scores: np.ndarray, mask: np.ndarray, h
     scores[matching] *= freshness_factors(view.published()[matching], view.newest_published(), half_life)
 
 
-def _window(view, mask, scores, sort, offset, limit, terms) -> Ranking:
+def _window(view, mask, scores, sort, offset, limit, terms, group: bool = False) -> Ranking:
+    """The hits from `offset` to `offset + limit`; with `group`, one hit per story, its best-ranked member
+    (`total` still counts articles; `stories` counts the stories they belong to)."""
     candidates = np.flatnonzero(mask)
     total = len(candidates)
     end = min(offset + limit, total)
-    if offset >= total:
-        return Ranking(total, [], [], mask, terms)
+    stories = None
+    if group:
+        candidate_stories = view.stories()[candidates]
+        stories = len(np.unique(candidate_stories))
+        end = min(offset + limit, stories)
+    if offset >= end:
+        return Ranking(total, [], [], mask, terms, stories)
     cand_scores = scores[candidates]
+    if not group:
+        chosen = _ranked(view, candidates, cand_scores, sort, end)[offset:end]
+    else:
+        depth = min(total, max(4 * end, GROUP_DEPTH))
+        while True:  # deeper until the ranked prefix holds `end` stories: most pages need one pass
+            order = _ranked(view, candidates, cand_scores, sort, depth)
+            heads = order[first_of_each(candidate_stories[order])]
+            if len(heads) >= end or depth >= total:
+                break
+            depth = min(total, 4 * depth)
+        chosen = heads[offset:end]
+    return Ranking(total, candidates[chosen].tolist(), cand_scores[chosen].astype(float).tolist(), mask, terms,
+                   stories)
+
+
+def _ranked(view, candidates, cand_scores, sort, end) -> np.ndarray:
+    """Positions into `candidates` of at least their best `end`, in rank order (ties by document number).
+
+    A prefix of the full order: with relevance, the best `end` scores and everything tied with the last of
+    them, so that consecutive pages never overlap or skip."""
+    total = len(candidates)
     if sort == "date":
-        order = np.lexsort((candidates, -cand_scores, -view.published()[candidates]))
-    elif end < total // 2:
-        # the best `end` scores, plus everything tied with the last of them, so that ties are always
-        # broken by document number and consecutive pages never overlap or skip
+        return np.lexsort((candidates, -cand_scores, -view.published()[candidates]))
+    if end < total // 2:
         kth = -np.partition(-cand_scores, end - 1)[end - 1]
         top = np.flatnonzero(cand_scores >= kth)
-        order = top[np.lexsort((candidates[top], -cand_scores[top]))]
-    else:
-        order = np.lexsort((candidates, -cand_scores))
-    chosen = order[offset:end]
-    return Ranking(total, candidates[chosen].tolist(), cand_scores[chosen].astype(float).tolist(), mask, terms)
+        return top[np.lexsort((candidates[top], -cand_scores[top]))]
+    return np.lexsort((candidates, -cand_scores))
 
 
 # --- matching --------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from whoosh.columns import NumericColumn
 from whoosh.util.numeric import byte_to_length
 
 from indexer.query.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, posting_arrays, segment_matcher
+from indexer.storage.schema import STORY_FIELD
 from indexer.whoosh_private import fixed_width_values, length_codes_column, w3_per_document_reader
 
 POSTINGS_CACHE_ENTRIES = 16_000_000  # postings and score entries held per reader (at most ~130 MB of arrays)
@@ -186,6 +187,32 @@ class ReaderArrays:
                     values[offset:offset + len(raw)][present] = raw[present].astype(np.int64)
             self._published = values
         return self._published
+
+    def stories(self) -> np.ndarray:
+        """The story id of each document (int64); a document indexed without one is a story of its own,
+        numbered -(docnum + 1), so that it never groups with another."""
+        def column():
+            values = -np.arange(1, self.size + 1, dtype=np.int64)
+            if self.reader.has_column(STORY_FIELD):
+                for leaf, offset, _ in self._leaves:
+                    raw = _leaf_column(leaf, STORY_FIELD, np.dtype(">u8"))
+                    present = raw != np.iinfo(np.uint64).max  # the column's "no value"
+                    values[offset:offset + len(raw)][present] = raw[present].astype(np.int64)
+            return (values,)
+        return self.shared("stories", column)[0]
+
+    def story_members(self, story: int) -> np.ndarray:
+        """The live documents of one story, in document order."""
+        stories = self.stories()  # before `shared` below, whose lock is not reentrant
+
+        def index():
+            live = np.flatnonzero(self.live)
+            order = np.argsort(stories[live], kind="stable")
+            return live[order], stories[live][order]
+        docnums, sorted_stories = self.shared("stories:sorted", index)
+        start = np.searchsorted(sorted_stories, story, side="left")
+        end = np.searchsorted(sorted_stories, story, side="right")
+        return docnums[start:end]
 
     def newest_published(self) -> int | None:
         """The newest live article's publication time (as `published`), or None when none is dated: the

@@ -53,6 +53,7 @@ class SearchRequest:
     date_to: datetime | None = None
     sort: str = "relevance"
     expand: bool = True  # other spellings and synonyms searched for beside the words typed
+    group: bool = True  # one hit per story (the same story from several outlets), the others beside it
     fresh_half_life: int | None = DEFAULT_HALF_LIFE_DAYS  # days; None ranks by relevance alone
 
     @property
@@ -101,6 +102,7 @@ def parse_search_request(args: Mapping) -> SearchRequest:
     if sort not in SORTS:
         raise InvalidRequest("invalid_sort", f"sort must be one of: {', '.join(SORTS)}")
     expand = _parse_switch(args, "expand", True)
+    group = _parse_switch(args, "group", True)
     fresh_half_life = parse_fresh(_first(args, "fresh"))
     return SearchRequest(
         q=q,
@@ -112,6 +114,7 @@ def parse_search_request(args: Mapping) -> SearchRequest:
         date_to=date_to,
         sort=sort,
         expand=expand,
+        group=group,
         fresh_half_life=fresh_half_life,
     )
 

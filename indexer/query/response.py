@@ -5,6 +5,9 @@ from datetime import datetime, timezone
 
 from indexer.query.highlight import WordTerms, highlight_body, highlight_title
 
+STORY_OTHERS_SHOWN = 10  # other members listed beside a hit; `GET /api/stories/<id>` lists them all
+MAX_STORY_MEMBERS = 1000  # members `GET /api/stories/<id>` lists, newest first
+
 
 def utc_timestamp(value: datetime | str | None) -> str | None:
     """A publication time as RFC 3339 in UTC ("2018-05-02T00:00:00Z"), the `date-time` of the OpenAPI schema.
@@ -43,6 +46,29 @@ def hit(stored: dict, score: float, words: WordTerms, terms) -> dict:
             "body": highlight_body(stored.get("body", ""), words, terms),
         },
     }
+
+
+def story_member(stored: dict) -> dict:
+    """An article as a story lists it: who told it, and where."""
+    return {key: value for key, value in summary(stored).items() if key != "category"}
+
+
+def story(story_id: str, size: int, others: list[dict]) -> dict:
+    """A hit's story: its id, how many live articles tell it, and the others (newest first, at most a few)."""
+    return {"id": story_id, "size": size, "others": others}
+
+
+def story_page(story_id: str, members: list[dict]) -> dict:
+    """`GET /api/stories/<id>`: every member, newest first."""
+    return {"id": story_id, "size": len(members), "members": members}
+
+
+def newest_first(members: list[dict]) -> list[dict]:
+    """Story members by publication time, newest first (undated last), then by id."""
+    dated = sorted((member for member in members if member["published"]), key=lambda m: m["id"])
+    dated.sort(key=lambda member: member["published"], reverse=True)
+    undated = sorted((member for member in members if not member["published"]), key=lambda m: m["id"])
+    return dated + undated
 
 
 def related_hit(stored: dict, score: float) -> dict:

@@ -24,6 +24,7 @@ from indexer.query.related import related_docnums
 from indexer.query.request import DEFAULT_HALF_LIFE_DAYS, SearchRequest
 from indexer.query.suggest import KNOWN_WORD_DF, RememberedWords, suggest
 from indexer.storage.schema import EXACT_FIELD, FACET_FIELDS
+from indexer.stories.assign import parse_story_text, story_text
 
 SUGGEST_BELOW = 5  # below this many hits, rare words are also offered a "هل تقصد" correction
 RELATED_COUNT = 5
@@ -36,10 +37,12 @@ def search(searcher, view: ReaderArrays, request: SearchRequest, synonyms: Synon
     tree = parse_query(request.q)
     expanded = query_expander(view, synonyms).expand(tree) if request.expand else Expanded(tree, ())
     ranking = rank(view, request.q, expanded.tree, _filters(request), request.sort, request.offset,
-                   request.per_page, request.fresh_half_life)
+                   request.per_page, request.fresh_half_life, request.group)
     words = _highlight_words(searcher, view)
     hits = [response.hit(searcher.stored_fields(docnum), score, words, ranking.terms)
             for docnum, score in zip(ranking.docnums, ranking.scores)]
+    for hit, docnum in zip(hits, ranking.docnums):
+        hit["story"] = hit_story(searcher, view, docnum)
     suggestion = None
     if request.q and EXACT_FIELD in searcher.schema:
         # with few hits, rare words are suspects too; with many, only words the index never saw
@@ -49,6 +52,7 @@ def search(searcher, view: ReaderArrays, request: SearchRequest, synonyms: Synon
     return {
         "query": request.q,
         "total": ranking.total,
+        "stories": ranking.stories,
         "page": request.page,
         "per_page": request.per_page,
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
@@ -92,6 +96,27 @@ def get_document(searcher, view: ReaderArrays, doc_id: str) -> dict | None:
     related = [response.related_hit(searcher.stored_fields(other), score)
                for other, score in related_docnums(searcher, view, docnum, RELATED_COUNT)]
     return response.document(searcher.stored_fields(docnum), related)
+
+
+def hit_story(searcher, view: ReaderArrays, docnum: int) -> dict | None:
+    """The story of a hit: its id and size, and its other members newest first (STORY_OTHERS_SHOWN at most)."""
+    story = int(view.stories()[docnum])
+    if story < 0:  # indexed before stories were
+        return None
+    members = view.story_members(story)
+    others = response.newest_first([response.story_member(searcher.stored_fields(int(other)))
+                                    for other in members if other != docnum])
+    return response.story(story_text(story), len(members), others[:response.STORY_OTHERS_SHOWN])
+
+
+def get_story(searcher, view: ReaderArrays, story_id: str) -> dict | None:
+    """Every live member of a story, newest first, or None for an id no live article has."""
+    story = parse_story_text(story_id)
+    members = view.story_members(story) if story is not None else ()
+    if not len(members):
+        return None
+    return response.story_page(story_id, response.newest_first(
+        [response.story_member(searcher.stored_fields(int(docnum))) for docnum in members])[:response.MAX_STORY_MEMBERS])
 
 
 def rank_ids(view: ReaderArrays, text: str, depth: int, synonyms: Synonyms | None = None,

@@ -8,26 +8,28 @@ template (the morning's oil prices, the weekly match report), which are not one 
 read. A story's id is a number made from its founder's id and fingerprint, so a story keeps its id when
 its founder is deleted, and a replaced founder with another text cannot revive an id still in use.
 
-`StoryIndex` is the in-memory LSH of a full rebuild; `add` asks the live index for its candidates by band
-key and calls `choose_story` with them.
+`StoryIndex` is the in-memory LSH of a full rebuild (`with_stories`); `add` uses `BatchStories`, which asks
+the live index for candidates by band key (each engine in its own way) and adds the batch's own articles.
 """
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from datetime import datetime
 
 import numpy as np
 
 from indexer.codec.runs import span_indices
-from indexer.stories.fingerprint import BANDS, EMPTY, NUM_PERM, SAME_STORY, band_hashes, signatures
+from indexer.stories.fingerprint import BANDS, EMPTY, NUM_PERM, SAME_STORY, band_hashes, band_keys, signatures
 
 STORY_DAYS = 3
 _STORY_MICROS = STORY_DAYS * 86_400 * 1_000_000
 UNDATED = -1  # a missing publication time, in the microsecond arrays below
 BUCKET_MEMBERS = 32  # members of one bucket compared, the most recent first: boilerplate fills buckets
 _FIRST_RUN = 4096  # band keys in the smallest sorted run of StoryIndex
+STORY_BATCH = 250  # articles fingerprinted together: numpy's per-call cost against a batch's memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,3 +225,35 @@ def _grown(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if len(array):
         grown[:len(array)] = array
     return grown
+
+
+def with_stories(articles: Iterable, batch_size: int = STORY_BATCH) -> Iterator[tuple[object, StoryMark]]:
+    """Each article with the story a rebuild assigns it, in input order (as a parallel rebuild's workers do)."""
+    stories = StoryIndex()
+    articles = iter(articles)
+    while batch := list(islice(articles, batch_size)):
+        yield from zip(batch, stories.assign(batch))
+
+
+LiveCandidates = Callable[[list[str]], list[Candidate]]  # band keys -> live articles sharing one, oldest first
+
+
+class BatchStories:
+    """The story marks of one `add` batch: candidates from the live index (`live`, by band key) and from
+    the batch's earlier articles."""
+
+    def __init__(self, live: LiveCandidates) -> None:
+        self._live = live
+        self._batch: list[tuple[frozenset[str], Candidate]] = []
+
+    def mark(self, article) -> StoryMark:
+        signature = signatures([article.body])[0]
+        bands = band_keys(signature)
+        keys = frozenset(bands)
+        candidates = (self._live(bands) if bands else []) + [
+            candidate for held, candidate in self._batch if held & keys]
+        story = choose_story(signature, article.published, candidates)
+        if story is None:
+            story = story_number(article.id, signature)
+        self._batch.append((keys, Candidate(story, signature, article.published)))
+        return StoryMark(story, " ".join(bands))

@@ -42,16 +42,18 @@ _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&amp;": "&
 @synonyms_option
 @click.option("--no-expand", "no_expand", is_flag=True, help="Search only the words typed: no other spellings, "
               "no synonyms.")
+@click.option("--no-group", "no_group", is_flag=True, help="List every article, not one hit per story.")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON response instead of text.")
 def search_command(query, index_dir, engine_kind, page, per_page, sources, categories, date_from, date_to, sort,
-                   fresh, synonyms, no_expand, as_json):
+                   fresh, synonyms, no_expand, no_group, as_json):
     """Search the index and print the hits in the terminal.
 
     QUERY accepts free words, "phrases", -exclusions, title:/source:/category: fields and AND/OR/NOT.
     Exit codes: 0 done, 2 invalid query or option, 5 the index is missing or damaged.
     """
     args = {"q": query, "page": page, "per_page": per_page, "source": list(sources), "category": list(categories),
-            "from": date_from, "to": date_to, "sort": sort, "fresh": fresh, "expand": "0" if no_expand else "1"}
+            "from": date_from, "to": date_to, "sort": sort, "fresh": fresh, "expand": "0" if no_expand else "1",
+            "group": "0" if no_group else "1"}
     try:
         request = parse_search_request(args)
     except InvalidRequest as error:
@@ -75,7 +77,8 @@ def search_command(query, index_dir, engine_kind, page, per_page, sources, categ
 def result_lines(result: dict) -> list[str]:
     """The search response as terminal text: matched words in bold when the terminal shows colour."""
     first = (result["page"] - 1) * result["per_page"] + 1
-    lines = [f"{result['total']} results ({result['took_ms']} ms)"]
+    stories = f" in {result['stories']} stories" if result.get("stories") is not None else ""
+    lines = [f"{result['total']} results{stories} ({result['took_ms']} ms)"]
     if result["suggestion"]:
         lines.append(f"هل تقصد: {result['suggestion']}")
     for rank, hit in enumerate(result["hits"], start=first):
@@ -85,6 +88,11 @@ def result_lines(result: dict) -> list[str]:
         if meta:
             lines.append(f"   {meta}")
         lines.append(f"   {_terminal_text(hit['highlights']['body'])}")
+        story = hit.get("story")
+        if story and story["size"] > 1:
+            told = ", ".join(dict.fromkeys(other["source"] for other in story["others"] if other["source"]))
+            lines.append(f"   also told by {story['size'] - 1} more" + (f": {told}" if told else "")
+                         + f"  [story {story['id']}]")
     return lines
 
 
