@@ -208,3 +208,40 @@ def test_the_web_app_serves_from_the_cluster(engines):
     page = client.get("/", query_string={"q": "زيارة"})
     assert page.status_code == 200 and "<mark>" in page.get_data(as_text=True)
     assert client.get("/api/documents/visit").get_json()["id"] == "visit"
+
+
+def _story_feed(path: Path, articles) -> Path:
+    rows = [{"id": a.id, "title": a.title, "text": a.body, "source": a.source, "url": a.url,
+             "date": a.published.isoformat()} for a in articles]
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_stories_on_the_cluster_match_the_embedded_engine_through_add_and_delete(opensearch_cluster, tmp_path):
+    from test_stories import OTHERS, THREE_OUTLETS
+
+    embedded = open_engine(tmp_path / "index", "whoosh")
+    cluster = open_engine(None, _cluster_spec(opensearch_cluster, f"stories-{uuid.uuid4().hex[:8]}"))
+    try:
+        first = _story_feed(tmp_path / "first.jsonl", THREE_OUTLETS[:1] + OTHERS)
+        later = _story_feed(tmp_path / "later.jsonl", THREE_OUTLETS[1:])
+        for engine in (embedded, cluster):
+            engine.rebuild([first])
+            assert engine.add([later]).indexed == 2  # they join the founder's story through add
+        for args in ({"q": "البنك المركزي الأردني الفائدة"}, {"q": "البنك المركزي", "group": "0"},
+                     {"q": ""}, {"q": "", "sort": "date", "per_page": "2", "page": "2"}):
+            ours, theirs = embedded.search(parse_search_request(args)), cluster.search(parse_search_request(args))
+            ours.pop("took_ms"), theirs.pop("took_ms")
+            assert theirs == ours, args
+        grouped = cluster.search(parse_search_request({"q": "البنك المركزي الأردني"}))
+        story = next(hit["story"] for hit in grouped["hits"] if hit["id"] in ("sky-1", "arabiya-1", "bbc-1"))
+        assert story["size"] == 3
+        assert cluster.story(story["id"]) == embedded.story(story["id"])
+        for engine in (embedded, cluster):
+            engine.delete(["sky-1"])  # the founder
+        assert cluster.story(story["id"]) == embedded.story(story["id"])
+        assert [m["id"] for m in cluster.story(story["id"])["members"]] == ["bbc-1", "arabiya-1"]
+        assert cluster.story("0000000000000000") is None and cluster.story("not-a-story") is None
+    finally:
+        embedded.close()
+        cluster.close()

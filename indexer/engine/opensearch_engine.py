@@ -428,7 +428,7 @@ class OpenSearchEngine:
             hits, scores, total, aggregations = self._ranked(index, query, request.offset, request.per_page,
                                                              request.group)
             stored = self._stored(index, hits) if query.sort == "relevance" else [hit["_source"] for hit in hits]
-            stories = self._hit_stories(index, stored)
+            stories = self._hit_stories(index, stored, [hit["_source"].get("story") for hit in hits])
             suggestion = None
             if request.q:
                 known_df = KNOWN_WORD_DF if total < SUGGEST_BELOW else 1
@@ -453,9 +453,8 @@ class OpenSearchEngine:
             "suggestion": suggestion,
         }
 
-    def _hit_stories(self, index: str, stored: list[dict]) -> list[dict | None]:
+    def _hit_stories(self, index: str, stored: list[dict], wanted: list[str | None]) -> list[dict | None]:
         """Each hit's story (as `response.story`), from one msearch of the stories' newest members."""
-        wanted = [fields.get("story") for fields in stored]
         lines = []
         for story in wanted:
             if story:
