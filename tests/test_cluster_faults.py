@@ -287,7 +287,8 @@ def test_a_reindex_that_loses_the_quorum_fails_and_keeps_the_live_index(healthy,
 # --- 2. searches while a node dies -----------------------------------------------------------------------
 
 HIT_KEYS = {"id", "title", "url", "source", "category", "published", "score", "highlights", "story"}
-RESPONSE_KEYS = {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "expansions", "suggestion"}
+RESPONSE_KEYS = {"query", "total", "stories", "page", "per_page", "took_ms", "hits", "facets", "expansions",
+                 "suggestion"}
 
 
 def shape_problem(body: bytes) -> tuple[dict | None, str | None]:
