@@ -104,9 +104,16 @@ def hit_story(searcher, view: ReaderArrays, docnum: int) -> dict | None:
     if story < 0:  # indexed before stories were
         return None
     members = view.story_members(story)
-    others = response.newest_first([response.story_member(searcher.stored_fields(int(other)))
-                                    for other in members if other != docnum])
-    return response.story(story_text(story), len(members), others[:response.STORY_OTHERS_SHOWN])
+    others = newest_members(view, [int(other) for other in members if other != docnum])[:response.STORY_OTHERS_SHOWN]
+    return response.story(story_text(story), len(members),
+                          [response.story_member(searcher.stored_fields(other)) for other in others])
+
+
+def newest_members(view: ReaderArrays, docnums: list[int]) -> list[int]:
+    """Documents newest first, undated last, ties by id (`response.newest_first`), from the reader's arrays,
+    so that a story of many articles reads only the stored fields it shows."""
+    published = view.published()
+    return sorted(docnums, key=lambda d: (published[d] < 0, -int(published[d]), view.doc_id(d)))
 
 
 def get_story(searcher, view: ReaderArrays, story_id: str) -> dict | None:
