@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,17 +32,25 @@ def require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} is not installed (run `make browser-deps`); the browser test needs Debian's chromium")
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+@contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """The app over the index at `root`, on a loopback port for the browser; yields its base URL."""
     from werkzeug.serving import make_server
 
-    root = build_sample_index(tmp_path_factory.mktemp("browser") / "index")
     server = make_server("127.0.0.1", 0, create_app({"INDEX": str(root)}), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    with serving(build_sample_index(tmp_path_factory.mktemp("browser") / "index")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,10 @@
 """Headless Chromium opens a hit's «ومصدران آخران» and sees the other outlets, with JavaScript turned off."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from indexer.build.rebuild import rebuild_from_articles
-from search_app import create_app
-from test_browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from test_browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, serving
 from test_stories import OTHERS, THREE_OUTLETS
 
 pytestmark = pytest.mark.browser
@@ -15,16 +12,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     root = tmp_path_factory.mktemp("browser-stories") / "index"
     rebuild_from_articles(THREE_OUTLETS + OTHERS, root)
-    server = make_server("127.0.0.1", 0, create_app({"INDEX": str(root)}), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(root) as url:
+        yield url
 
 
 def test_other_outlets_open_without_javascript(base_url):

@@ -207,14 +207,13 @@ class TokenStreamField:
         )
 
 
-class HexKeysField:
+class HexKeysField(_OneValuePerDocument):
     """A `HexKeys` field (the story's band keys): the values are kept as written and parsed with numpy at
     flush, for a document's 28 new terms cost more through a dict of terms than all the rest of its fields."""
 
     def __init__(self, field) -> None:
+        super().__init__()
         self._field = field
-        self._values: list[str] = []
-        self._docnums = array("i")
 
     @staticmethod
     def accepts(field) -> bool:
@@ -223,14 +222,7 @@ class HexKeysField:
     def add(self, value, docnum: int) -> int:
         if not isinstance(value, str):
             raise ValueError(f"{value!r} is not a string")
-        self._values.append(value)
-        self._docnums.append(docnum)
-        return 0
-
-    def rollback(self, docnum: int) -> None:
-        while self._docnums and self._docnums[-1] >= docnum:
-            self._docnums.pop()
-            self._values.pop()
+        return self._append(value, docnum)
 
     def postings(self) -> FieldPostings:
         try:
