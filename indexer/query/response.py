@@ -63,14 +63,6 @@ def story_page(story_id: str, members: list[dict]) -> dict:
     return {"id": story_id, "size": len(members), "members": members}
 
 
-def newest_first(members: list[dict]) -> list[dict]:
-    """Story members by publication time, newest first (undated last), then by id."""
-    dated = sorted((member for member in members if member["published"]), key=lambda m: m["id"])
-    dated.sort(key=lambda member: member["published"], reverse=True)
-    undated = sorted((member for member in members if not member["published"]), key=lambda m: m["id"])
-    return dated + undated
-
-
 def related_hit(stored: dict, score: float) -> dict:
     return {**summary(stored), "score": round(score, 4)}
 

@@ -110,8 +110,8 @@ def hit_story(searcher, view: ReaderArrays, docnum: int) -> dict | None:
 
 
 def newest_members(view: ReaderArrays, docnums: list[int]) -> list[int]:
-    """Documents newest first, undated last, ties by id (`response.newest_first`), from the reader's arrays,
-    so that a story of many articles reads only the stored fields it shows."""
+    """Documents newest first, undated last, ties by id (as the cluster engine sorts a story), from the
+    reader's arrays, so that a story of many articles reads only the stored fields it shows."""
     published = view.published()
     return sorted(docnums, key=lambda d: (published[d] < 0, -int(published[d]), view.doc_id(d)))
 
@@ -122,8 +122,8 @@ def get_story(searcher, view: ReaderArrays, story_id: str) -> dict | None:
     members = view.story_members(story) if story is not None else ()
     if not len(members):
         return None
-    return response.story_page(story_id, response.newest_first(
-        [response.story_member(searcher.stored_fields(int(docnum))) for docnum in members])[:response.MAX_STORY_MEMBERS])
+    shown = newest_members(view, [int(docnum) for docnum in members])[:response.MAX_STORY_MEMBERS]
+    return response.story_page(story_id, [response.story_member(searcher.stored_fields(docnum)) for docnum in shown])
 
 
 def rank_ids(view: ReaderArrays, text: str, depth: int, synonyms: Synonyms | None = None,

@@ -20,6 +20,7 @@ from itertools import islice
 from datetime import datetime
 
 import numpy as np
+from whoosh.util.times import datetime_to_long
 
 from indexer.codec.runs import span_indices
 from indexer.stories.fingerprint import BANDS, EMPTY, NUM_PERM, SAME_STORY, band_hashes, band_keys, signatures
@@ -70,10 +71,7 @@ def parse_story_text(text: str) -> int | None:
 
 def micros(published: datetime | None) -> int:
     """A publication time as microseconds since 0001-01-01 (Whoosh's datetime long), UNDATED for none."""
-    if published is None:
-        return UNDATED
-    return ((published.toordinal() - 1) * 86_400 + published.hour * 3600 + published.minute * 60
-            + published.second) * 1_000_000 + published.microsecond
+    return UNDATED if published is None else datetime_to_long(published)
 
 
 def _joinable(published: int, others: np.ndarray) -> np.ndarray:
