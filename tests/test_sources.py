@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.ingest.article import Article
+from indexer.ingest.article import Article, first_words
 from indexer.ingest.article import Skip
 from indexer.ingest.sources import (
     ByteProgress,
@@ -249,3 +249,14 @@ def test_derive_title_cuts_a_long_first_sentence_at_a_word():
     title, rest = derive_title(body.strip())
     assert title.endswith("…") and len(title) <= 151
     assert rest == body.strip()
+
+
+@pytest.mark.parametrize("count", [1, 50, 80])
+@pytest.mark.parametrize("text", [
+    "", " \n ", "كلمة", "خبر " * 3000, "أ" * 5000 + " ب", " " * 3000 + "الرئيس يزور", "نص\u00a0" * 900,
+    "كلمة " * 40 + "ط" * 3000 + " بعدها",  # a word that the split prefix cuts
+    "كلمة " * 79 + "ط" * 3000 + " بعدها",
+])
+def test_first_words_are_those_of_a_whole_split(text, count):
+    assert first_words(text, count) == text.split(maxsplit=count)[:count]
+

@@ -88,15 +88,6 @@ def test_signatures_are_datasketch_minhashes_of_the_opening_pairs():
     assert marks[0].bands.split() == fingerprint.band_keys(signatures[0])
 
 
-@pytest.mark.parametrize("body", [
-    "", " \n ", "كلمة", "خبر " * 3000, "أ" * 5000 + " ب", " " * 3000 + "الرئيس يزور", "نص\u00a0" * 900,
-    "كلمة " * 40 + "ط" * 3000 + " بعدها",  # a word that the split prefix cuts
-    "كلمة " * 79 + "ط" * 3000 + " بعدها",
-])
-def test_opening_words_are_the_bodys_first_words(body):
-    assert fingerprint.opening_words(body) == body.split(maxsplit=fingerprint.STORY_WORDS)[:fingerprint.STORY_WORDS]
-
-
 def test_a_story_rewritten_by_three_outlets_is_one_story_and_other_news_is_not(root):
     stories = stories_of(root)
     assert stories["sky-1"] == stories["arabiya-1"] == stories["bbc-1"]

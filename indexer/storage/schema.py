@@ -10,7 +10,7 @@ from typing import NamedTuple, Union
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from analyzers.registry import get_analyzer
-from indexer.ingest.article import Article, body_digest
+from indexer.ingest.article import Article, body_digest, first_words
 from indexer.stories.assign import StoryMark
 
 
@@ -130,4 +130,4 @@ def document_fields(article: Article, story: StoryMark | None = None) -> dict:
 
 def lead_text(body: str, words: int = LEAD_WORDS) -> str:
     """The first `words` whitespace-separated words of the body."""
-    return " ".join(body.split(maxsplit=words)[:words])
+    return " ".join(first_words(body, words))

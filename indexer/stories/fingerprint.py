@@ -27,6 +27,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from analyzers.fused import text_terms
+from indexer.ingest.article import first_words
 
 STORY_WORDS = 80  # the opening words of the body that are compared
 SAME_STORY = 0.25  # estimated Jaccard similarity of the pair sets from which two articles are one story
@@ -35,7 +36,6 @@ MIN_TERMS = 12
 NUM_PERM = 64
 SEED = 1
 _MEMO_LIMIT = 1_000_000
-_OPENING_CHARS = 2048  # characters split for the opening words: 80 news words take about 500
 
 _LSH_SHAPE = MinHashLSH(threshold=CANDIDATE_SIMILARITY, num_perm=NUM_PERM)
 BANDS, ROWS = _LSH_SHAPE.b, _LSH_SHAPE.r  # 28 bands of 2 rows at 0.2
@@ -59,22 +59,9 @@ def _hashed(terms: list[str]) -> list[int]:
         return list(map(memo.__getitem__, terms))
 
 
-def opening_words(body: str) -> list[str]:
-    """The body's first STORY_WORDS whitespace-separated words.
-
-    Split from a prefix long enough for them in news text, so that the rest of a long body is not copied
-    (`split(maxsplit=...)` returns it as one last string); the prefix's last piece may be a cut word and is
-    never among them, and a body whose words do not fit in the prefix is split whole.
-    """
-    words = body[:_OPENING_CHARS].split(maxsplit=STORY_WORDS)
-    if len(words) <= STORY_WORDS and len(body) > _OPENING_CHARS:
-        words = body.split(maxsplit=STORY_WORDS)
-    return words[:STORY_WORDS]
-
-
 def opening_terms(body: str) -> list[str]:
     """The indexed terms of the body's first STORY_WORDS words, in order (the analyzer's own)."""
-    return text_terms(" ".join(opening_words(body)))
+    return text_terms(" ".join(first_words(body, STORY_WORDS)))
 
 
 def term_hashes(body: str) -> list[int]:
