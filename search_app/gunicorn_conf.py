@@ -30,6 +30,8 @@ limit_request_line = 8190
 limit_request_fields = 64
 limit_request_field_size = 8190
 
+READY_MESSAGE = "Worker ready"  # logged once a worker's start-up (index opening included) is over
+
 # Each worker opens its own engine after the fork: open index files are never shared between processes.
 preload_app = False
 
@@ -47,6 +49,8 @@ def post_worker_init(worker):
         open_index_early(app)
     except Exception:  # noqa: BLE001 - the first request meets (and reports) the same problem
         worker.log.exception("index not opened at worker start")
+    # From here on the worker reads index files only inside requests, each of which first checks them.
+    worker.log.info("%s (pid: %d)", READY_MESSAGE, os.getpid())
 
 accesslog = "-"
 errorlog = "-"

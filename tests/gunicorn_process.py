@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from search_app.gunicorn_conf import READY_MESSAGE
+
 REPO = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 60
 CLI_PREFIX = [sys.executable, "-c", "from search_app.cli import main; main()"]
@@ -66,8 +68,10 @@ class GunicornProcess:
     """`arabic-search serve --index ROOT --workers N` on a free port, as a context manager (with `engine`, a
     cluster URL, `--engine URL` instead of `--index ROOT`).
 
-    Entering waits (bounded) until /healthz answers 200; leaving sends SIGTERM to the session and, after a
-    grace period, SIGKILL. `log_text()` returns what the server printed so far (for failure messages).
+    Entering waits (bounded) until /healthz answers 200 and every worker has logged that it is ready (its index
+    opened and prepared), so that a test's requests, or its damage to the files, never race a worker's start-up.
+    Leaving sends SIGTERM to the session and, after a grace period, SIGKILL. `log_text()` returns what the server
+    printed so far (for failure messages).
     """
 
     def __init__(self, root: Path | None, log_path: Path, workers: int = 2, engine: str | None = None) -> None:
@@ -87,7 +91,7 @@ class GunicornProcess:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             try:
-                if get(self.port, "/healthz", timeout=5)[0] == 200:
+                if get(self.port, "/healthz", timeout=5)[0] == 200 and self._all_workers_ready():
                     return self
             except OSError:
                 pass
@@ -109,6 +113,10 @@ class GunicornProcess:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=15)
         self._log.close()
+
+    def _all_workers_ready(self) -> bool:
+        """Every worker has finished its start-up: one that still opens the index may not be sent requests yet."""
+        return self.log_text().count(READY_MESSAGE) >= self.workers
 
     def log_text(self) -> str:
         self._log.flush()
