@@ -2,11 +2,14 @@
 search results, `GET /api/stories/<id>` and the page's "و N مصادر أخرى", on hand-made news."""
 from __future__ import annotations
 
+import pickle
+import subprocess
+import sys
 from datetime import datetime
 
 import numpy as np
 import pytest
-from datasketch import MinHash
+from datasketch import MinHash, MinHashLSH
 
 from indexer.build.rebuild import add_articles, build_index_dir, delete_documents, rebuild_from_articles
 from indexer.engine import open_engine
@@ -86,6 +89,31 @@ def test_signatures_are_datasketch_minhashes_of_the_opening_pairs():
     # the batch's band keys are the ones `add` computes one signature at a time
     marks = StoryIndex().assign(THREE_OUTLETS)
     assert marks[0].bands.split() == fingerprint.band_keys(signatures[0])
+
+
+def test_the_permutations_and_bands_are_datasketchs():
+    reference = MinHash(num_perm=fingerprint.NUM_PERM, seed=fingerprint.SEED, scheme="affine32").permutations
+    assert np.array_equal(np.stack(fingerprint._affine32_permutations(fingerprint.SEED, fingerprint.NUM_PERM)),
+                          reference)
+    shape = MinHashLSH(threshold=fingerprint.CANDIDATE_SIMILARITY, num_perm=fingerprint.NUM_PERM)
+    assert (fingerprint.BANDS, fingerprint.ROWS) == (shape.b, shape.r)
+
+
+def test_indexing_and_searching_do_not_load_datasketch(tmp_path):
+    """datasketch brings scipy (0.4 s and 46 MiB a process): a reference for the tests, not a run-time import."""
+    root, articles = str(tmp_path / "index"), tmp_path / "articles.pickle"
+    articles.write_bytes(pickle.dumps((THREE_OUTLETS, OTHERS)))
+    script = ("import pickle, sys; from search_app.factory import create_app; "
+              "from indexer.build.rebuild import add_articles, rebuild_from_articles; "
+              f"first, more = pickle.loads(open({str(articles)!r}, 'rb').read()); "
+              f"rebuild_from_articles(first, {root!r}); add_articles(more, {root!r}); "
+              f"client = create_app({{'INDEX': {root!r}}}).test_client(); "
+              "assert client.get('/api/search?q=الفائدة').json['total'] > 0; "
+              "assert client.get('/?q=الفائدة').status_code == 200; "
+              "print('datasketch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 def test_a_story_rewritten_by_three_outlets_is_one_story_and_other_news_is_not(root):

@@ -16,6 +16,10 @@ for CANDIDATE_SIMILARITY, a little below SAME_STORY so that pairs near the line 
 hashed to 32 bits and indexed as a term, so that `add` finds candidates in the live index with one term
 lookup a band (a rare hash collision only adds a candidate, which the similarity then refuses), and a
 deleted article's bands go with it.
+
+datasketch is the reference, not a run-time import: importing it loads scipy (0.4 s and 46 MiB a process,
+a quarter of a rebuild's whole cost of stories), so the permutations are drawn here as datasketch draws
+them and the band shape is written down, and tests check both, and every signature, against datasketch.
 """
 from __future__ import annotations
 
@@ -24,7 +28,6 @@ from collections.abc import Sequence
 from itertools import chain
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from analyzers.fused import text_terms
 from indexer.ingest.article import first_words
@@ -37,13 +40,21 @@ NUM_PERM = 64
 SEED = 1
 _MEMO_LIMIT = 1_000_000
 
-_LSH_SHAPE = MinHashLSH(threshold=CANDIDATE_SIMILARITY, num_perm=NUM_PERM)
-BANDS, ROWS = _LSH_SHAPE.b, _LSH_SHAPE.r  # 28 bands of 2 rows at 0.2
-_A, _B = (np.asarray(row, dtype=np.uint32) for row in MinHash(num_perm=NUM_PERM, seed=SEED,
-                                                               scheme="affine32").permutations)
+BANDS, ROWS = 28, 2  # MinHashLSH(threshold=CANDIDATE_SIMILARITY, num_perm=NUM_PERM).b and .r
 EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)  # the signature of no words at all
 
 _term_hashes: dict[str, int] = {}  # term -> its crc32, for the few hundred thousand terms of news
+
+
+def _affine32_permutations(seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The multipliers (odd) and offsets of datasketch's `affine32` permutations, drawn as datasketch 2.0
+    draws them (`MinHash(num_perm=count, seed=seed, scheme="affine32").permutations`; a test checks)."""
+    generator = np.random.RandomState(seed)
+    multipliers = generator.randint(0, 1 << 31, count, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    return multipliers, generator.randint(0, 1 << 32, count, dtype=np.uint32)
+
+
+_MULTIPLIERS, _OFFSETS = _affine32_permutations(SEED, NUM_PERM)
 
 
 def _hashed(terms: list[str]) -> list[int]:
@@ -115,7 +126,7 @@ def signatures(bodies: Sequence[str]) -> np.ndarray:
     shingles = _fmix32(pairs[keep])
     starts = np.concatenate(([0], np.cumsum(sizes[filled] - 1)[:-1]))  # every filled body has >= 2 terms
     with np.errstate(over="ignore"):  # uint32 arithmetic wraps, as datasketch's does
-        permuted = _A[:, None] * shingles[None, :] + _B[:, None]  # one contiguous row per permutation
+        permuted = _MULTIPLIERS[:, None] * shingles[None, :] + _OFFSETS[:, None]  # one contiguous row per permutation
     result[filled] = np.minimum.reduceat(permuted, starts, axis=1).T
     return result
 
