@@ -121,6 +121,26 @@ cdef int _next_span(Span* span, int kind, const void* data, Py_ssize_t text_leng
     return 1
 
 
+def words_end(str text, Py_ssize_t count):
+    """Where the first `count` whitespace-separated words of `text` end (the words of `str.split()`), or
+    its length when it has fewer: `text[:words_end(text, n)].split() == text.split()[:n]`.
+
+    A body's opening is taken as this slice, so that neither the rest of the body nor the words themselves
+    are copied into strings only to be joined again."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), i = 0, words = 0
+    while words < count:
+        while i < length and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+            i += 1
+        if i == length:
+            break
+        while i < length and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+            i += 1
+        words += 1
+    return i
+
+
 cdef inline void _free_span(Span* span) noexcept:
     PyMem_Free(span.owned)
     span.owned = NULL

@@ -7,7 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from analyzers.chunk_memo import words_end
 from indexer.ingest.article import Article, first_words
 from indexer.ingest.article import Skip
 from indexer.ingest.sources import (
@@ -259,4 +262,11 @@ def test_derive_title_cuts_a_long_first_sentence_at_a_word():
 ])
 def test_first_words_are_those_of_a_whole_split(text, count):
     assert first_words(text, count) == text.split(maxsplit=count)[:count]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet="كلمة ٣x😀 \n\t\u00a0\u2003\u200b\u3000\u2028،.")), st.integers(0, 12))
+def test_words_end_is_where_the_first_words_of_a_split_end(text, count):
+    end = words_end(text, count)
+    assert text[:end].split() == text.split()[:count]
 

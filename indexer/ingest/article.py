@@ -5,6 +5,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from analyzers.chunk_memo import words_end
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -39,18 +41,7 @@ def body_digest(body: str) -> str:
     return hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
 
 
-_CHARS_A_WORD = 32  # a generous bound on a news word and its space, for the prefix `first_words` splits
-
-
 def first_words(text: str, count: int) -> list[str]:
-    """The first `count` whitespace-separated words of `text` (as `text.split(maxsplit=count)[:count]`).
-
-    Split from a prefix of count * _CHARS_A_WORD characters, so that the rest of a long body is not copied
-    (`split(maxsplit=...)` returns it as one last string); the prefix's last piece may be a cut word and is
-    never among them, and a text whose words do not fit in the prefix is split whole.
-    """
-    prefix = count * _CHARS_A_WORD
-    words = text[:prefix].split(maxsplit=count)
-    if len(words) <= count and len(text) > prefix:
-        words = text.split(maxsplit=count)
-    return words[:count]
+    """The first `count` whitespace-separated words of `text` (as `text.split()[:count]`), split from
+    their own prefix of the text (`words_end`), so that the rest of a long body is never copied."""
+    return text[:words_end(text, count)].split()

@@ -29,8 +29,8 @@ from itertools import chain
 
 import numpy as np
 
+from analyzers.chunk_memo import words_end
 from analyzers.fused import text_terms
-from indexer.ingest.article import first_words
 
 STORY_WORDS = 80  # the opening words of the body that are compared
 SAME_STORY = 0.25  # estimated Jaccard similarity of the pair sets from which two articles are one story
@@ -72,7 +72,7 @@ def _hashed(terms: list[str]) -> list[int]:
 
 def opening_terms(body: str) -> list[str]:
     """The indexed terms of the body's first STORY_WORDS words, in order (the analyzer's own)."""
-    return text_terms(" ".join(first_words(body, STORY_WORDS)))
+    return text_terms(body[:words_end(body, STORY_WORDS)])
 
 
 def term_hashes(body: str) -> list[int]:
