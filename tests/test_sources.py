@@ -269,4 +269,3 @@ def test_first_words_are_those_of_a_whole_split(text, count):
 def test_words_end_is_where_the_first_words_of_a_split_end(text, count):
     end = words_end(text, count)
     assert text[:end].split() == text.split()[:count]
-

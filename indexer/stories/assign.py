@@ -149,8 +149,8 @@ class StoryIndex:
     def _pairs(self, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row of the batch, earlier member) for each shared band, the BUCKET_MEMBERS latest of a bucket."""
         found_rows, found_members = [], []
-        bits = keys & (_SEEN_BITS - 1)
-        seen = (self._seen[bits >> 3] >> (bits & 7).astype(np.uint8)) & 1 == 1
+        byte, bit = _seen_slots(keys)
+        seen = self._seen[byte] & bit != 0
         query_keys, query_rows = keys[seen], rows[seen]
         ascending = np.argsort(query_keys)
         query = query_keys[ascending]  # sorted queries walk a run in order, cache-friendly
@@ -210,8 +210,7 @@ class StoryIndex:
         members = rows.astype(np.int64) + self._count
         self._count = count
         if len(keys):
-            bits = keys & (_SEEN_BITS - 1)
-            np.bitwise_or.at(self._seen, bits >> 3, np.left_shift(1, bits & 7).astype(np.uint8))
+            np.bitwise_or.at(self._seen, *_seen_slots(keys))
             order = np.argsort(keys, kind="stable")  # equal keys stay in indexing order
             self._runs.append((keys[order], members[order]))
             self._merge_runs()
@@ -225,6 +224,13 @@ class StoryIndex:
             members = np.concatenate((older_members, newer_members))
             order = np.argsort(keys, kind="stable")
             self._runs[-2:] = [(keys[order], members[order])]
+
+
+def _seen_slots(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each band key lives in StoryIndex's bitmap of keys seen: (byte, bit mask) of its low bits (the
+    keys are hashes already)."""
+    bits = keys & (_SEEN_BITS - 1)
+    return bits >> 3, np.left_shift(1, bits & 7).astype(np.uint8)
 
 
 def _grown(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
