@@ -72,10 +72,20 @@ cdef struct Span:
     void* owned  # memory the units were copied into, when the stack buffer was too small (freed after use)
 
 
-cdef inline bint _splits(Py_UCS4 c) noexcept:
-    if 0x0600 <= c <= 0x06FF:  # the Arabic block holds no space: skip the Unicode table for its letters
+cdef inline bint _is_space(Py_UCS4 c) noexcept:
+    """`str.isspace()` of one code point, with the Unicode table asked only outside ASCII and the letters
+    from U+00A1 to U+167F (Arabic among them), which hold no space (a test checks every code point)."""
+    if 0xA0 < c < 0x1680:
         return False
-    return c == SLASH or c == HYPHEN or c == UNDERSCORE or c == QUOTE or Py_UNICODE_ISSPACE(c)
+    if c < 0x80:
+        return c == 0x20 or 0x09 <= c <= 0x0D or 0x1C <= c <= 0x1F
+    return Py_UNICODE_ISSPACE(c)
+
+
+cdef inline bint _splits(Py_UCS4 c) noexcept:
+    if 0xA0 < c < 0x1680:
+        return False
+    return c == SLASH or c == HYPHEN or c == UNDERSCORE or c == QUOTE or _is_space(c)
 
 
 cdef int _next_span(Span* span, int kind, const void* data, Py_ssize_t text_length, Py_ssize_t* position,
@@ -131,11 +141,11 @@ def words_end(str text, Py_ssize_t count):
     cdef const void* data = PyUnicode_DATA(text)
     cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), i = 0, words = 0
     while words < count:
-        while i < length and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+        while i < length and _is_space(PyUnicode_READ(kind, data, i)):
             i += 1
         if i == length:
             break
-        while i < length and not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+        while i < length and not _is_space(PyUnicode_READ(kind, data, i)):
             i += 1
         words += 1
     return i

@@ -45,7 +45,7 @@ def indexed_term(word: str) -> str:
 _GLUED_PUNCTUATION = ".,،؛;:!?؟'«»()[]{}<>\\|–—…*•"
 
 
-def _chunk_analysis(chunk: str) -> tuple[tuple[str, ...], int]:
+def chunk_analysis(chunk: str) -> tuple[tuple[str, ...], int]:
     """What `ChunkMemo` keeps for a chunk it has not seen: (the indexed terms of its words, interned so
     that the hot path hands out few distinct objects; how many words come before the first term, all of
     them when there is none). StopFilter(renumber=True) numbers a text's kept words from its first one."""
@@ -58,7 +58,7 @@ def _chunk_analysis(chunk: str) -> tuple[tuple[str, ...], int]:
     return tuple(sys.intern(term) for term in terms if term), skip
 
 
-_chunk_memo = ChunkMemo(_chunk_analysis, _MEMO_LIMIT)
+_chunk_memo = ChunkMemo(chunk_analysis, _MEMO_LIMIT)
 
 
 def text_terms(text: str) -> list[str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -269,3 +270,10 @@ def test_first_words_are_those_of_a_whole_split(text, count):
 def test_words_end_is_where_the_first_words_of_a_split_end(text, count):
     end = words_end(text, count)
     assert text[:end].split() == text.split()[:count]
+
+
+def test_words_end_splits_at_exactly_the_code_points_str_split_does():
+    # words_end (and the chunk memo) test spaces below U+1680 from a short list, not the Unicode table
+    for code in range(sys.maxunicode + 1):
+        text = "ا" + chr(code) + "ب"
+        assert words_end(text, 1) == (1 if chr(code).isspace() else 3), hex(code)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
+import zlib
 from datetime import datetime
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from datasketch import MinHash, MinHashLSH
 
 from indexer.build.rebuild import add_articles, build_index_dir, delete_documents, rebuild_from_articles
@@ -89,6 +92,18 @@ def test_signatures_are_datasketch_minhashes_of_the_opening_pairs():
     # the batch's band keys are the ones `add` computes one signature at a time
     marks = StoryIndex().assign(THREE_OUTLETS)
     assert marks[0].bands.split() == fingerprint.band_keys(signatures[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.text(alphabet="الرئيسَ يُزورُ وبالقاهرة أإآٱى ة ٣٤ 2018م Reuters، «.» /-_\"\n\u00a0\u200b😀", max_size=400),
+    st.lists(st.sampled_from(["الاستراتيجية", "استراتيجيه", "وَالرَّئِيسُ", "لـ\"سكاي", "أيار/مايو", "٢٠١٨",
+                              "CNN", "في", "من", "،", "على"]), max_size=120).map(" ".join),
+))
+def test_term_hashes_are_the_crc32_of_the_opening_terms(body):
+    # the openings' own memo of hashes reads the same terms as the analyzer's chunk memo
+    assert fingerprint.term_hashes(body) == [zlib.crc32(term.encode("utf-8"))
+                                             for term in fingerprint.opening_terms(body)]
 
 
 def test_the_permutations_and_bands_are_datasketchs():

@@ -29,8 +29,8 @@ from itertools import chain
 
 import numpy as np
 
-from analyzers.chunk_memo import words_end
-from analyzers.fused import text_terms
+from analyzers.chunk_memo import ChunkMemo, words_end
+from analyzers.fused import chunk_analysis, text_terms
 
 STORY_WORDS = 80  # the opening words of the body that are compared
 SAME_STORY = 0.25  # estimated Jaccard similarity of the pair sets from which two articles are one story
@@ -42,8 +42,6 @@ _MEMO_LIMIT = 1_000_000
 
 BANDS, ROWS = 28, 2  # MinHashLSH(threshold=CANDIDATE_SIMILARITY, num_perm=NUM_PERM).b and .r
 EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)  # the signature of no words at all
-
-_term_hashes: dict[str, int] = {}  # term -> its crc32, for the few hundred thousand terms of news
 
 
 def _affine32_permutations(seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -57,35 +55,52 @@ def _affine32_permutations(seed: int, count: int) -> tuple[np.ndarray, np.ndarra
 _MULTIPLIERS, _OFFSETS = _affine32_permutations(SEED, NUM_PERM)
 
 
-def _hashed(terms: list[str]) -> list[int]:
-    memo = _term_hashes
-    try:
-        return list(map(memo.__getitem__, terms))
-    except KeyError:
-        if len(memo) >= _MEMO_LIMIT:
-            memo.clear()
-        for term in terms:
-            if term not in memo:
-                memo[term] = zlib.crc32(term.encode("utf-8"))
-        return list(map(memo.__getitem__, terms))
+def _opening(body: str) -> str:
+    """The body up to the end of its STORY_WORDS-th word."""
+    return body[:words_end(body, STORY_WORDS)]
 
 
 def opening_terms(body: str) -> list[str]:
     """The indexed terms of the body's first STORY_WORDS words, in order (the analyzer's own)."""
-    return text_terms(body[:words_end(body, STORY_WORDS)])
+    return text_terms(_opening(body))
+
+
+class _TermHashes(dict):
+    """Term -> its crc32, hashed at first sight (news has a few hundred thousand terms, in far more chunks)."""
+
+    def __missing__(self, term: str) -> int:
+        if len(self) >= _MEMO_LIMIT:
+            self.clear()
+        value = self[term] = zlib.crc32(term.encode("utf-8"))
+        return value
+
+
+_term_hash = _TermHashes().__getitem__
+
+
+def _chunk_term_hashes(chunk: str) -> tuple[tuple[int, ...], int]:
+    """What the openings' memo keeps for a chunk: the crc32 of each of its terms (`chunk_analysis`)."""
+    terms, skip = chunk_analysis(chunk)
+    return tuple(map(_term_hash, terms)), skip
+
+
+# Openings are read through a chunk memo of their terms' hashes: a chunk seen before costs one probe, with no
+# term strings handed out and no lookup of each term's hash (an opening of chunks all seen before: 112k -> 85k
+# instructions, measured with callgrind over 6,000 ant-v2.1 bodies).
+_opening_hashes = ChunkMemo(_chunk_term_hashes, _MEMO_LIMIT)
 
 
 def term_hashes(body: str) -> list[int]:
     """The stable 32-bit hashes (crc32) of `opening_terms`."""
-    return _hashed(opening_terms(body))
+    return _opening_hashes.text_terms(_opening(body))[0]
 
 
 def _batch_terms(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(every body's term hashes end to end, each body's count), with the terms of a body of fewer than
     MIN_TERMS left out (its count is 0)."""
-    per_body = list(map(opening_terms, bodies))
+    per_body = list(map(term_hashes, bodies))
     sizes = np.fromiter(map(len, per_body), dtype=np.int64, count=len(bodies))
-    terms = np.fromiter(_hashed(list(chain.from_iterable(per_body))), dtype=np.uint32, count=int(sizes.sum()))
+    terms = np.fromiter(chain.from_iterable(per_body), dtype=np.uint32, count=int(sizes.sum()))
     small = sizes < MIN_TERMS
     if small.any():
         terms = terms[np.repeat(~small, sizes)]
