@@ -273,7 +273,8 @@ def test_words_end_is_where_the_first_words_of_a_split_end(text, count):
 
 
 def test_words_end_splits_at_exactly_the_code_points_str_split_does():
-    # words_end (and the chunk memo) test spaces below U+1680 from a short list, not the Unicode table
+    # words_end tests spaces below U+1680 from a short list, not the Unicode table (`_is_space`, which the
+    # chunk memo's splitting shares)
     for code in range(sys.maxunicode + 1):
         text = "ا" + chr(code) + "ب"
         assert words_end(text, 1) == (1 if chr(code).isspace() else 3), hex(code)

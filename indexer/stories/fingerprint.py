@@ -30,7 +30,7 @@ from itertools import chain
 import numpy as np
 
 from analyzers.chunk_memo import ChunkMemo, words_end
-from analyzers.fused import chunk_analysis, text_terms
+from analyzers.fused import chunk_analysis
 
 STORY_WORDS = 80  # the opening words of the body that are compared
 SAME_STORY = 0.25  # estimated Jaccard similarity of the pair sets from which two articles are one story
@@ -60,11 +60,6 @@ def _opening(body: str) -> str:
     return body[:words_end(body, STORY_WORDS)]
 
 
-def opening_terms(body: str) -> list[str]:
-    """The indexed terms of the body's first STORY_WORDS words, in order (the analyzer's own)."""
-    return text_terms(_opening(body))
-
-
 class _TermHashes(dict):
     """Term -> its crc32, hashed at first sight (news has a few hundred thousand terms, in far more chunks)."""
 
@@ -91,7 +86,8 @@ _opening_hashes = ChunkMemo(_chunk_term_hashes, _MEMO_LIMIT)
 
 
 def term_hashes(body: str) -> list[int]:
-    """The stable 32-bit hashes (crc32) of `opening_terms`."""
+    """The stable 32-bit hashes (crc32) of the indexed terms of the body's first STORY_WORDS words, in order
+    (the analyzer's own terms, as `analyzers.fused.text_terms` gives them; a test checks)."""
     return _opening_hashes.text_terms(_opening(body))[0]
 
 
