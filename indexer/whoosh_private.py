@@ -69,6 +69,15 @@ def write_length_codes(perdocwriter, field: str, codes: bytes, total: int) -> No
     writer._count = len(codes)
 
 
+def add_column_value_at(perdocwriter, field: str, column, docnum: int, value) -> None:
+    """Give document `docnum`, already written, its value in `field`'s column (W3PerDocWriter.add_column_value
+    takes the document being written). Column writers take documents in increasing order, so a field's values
+    must all come this way, in document order."""
+    if not perdocwriter._has_column(field):
+        perdocwriter._create_column(field, column)
+    perdocwriter._get_column(field).add(docnum, value)
+
+
 def live_segments(index) -> list:
     """The segments an index's latest TOC names (for removing files that no TOC names)."""
     return index._segments()

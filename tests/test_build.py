@@ -92,12 +92,13 @@ def test_add_finds_a_live_body_by_its_indexed_digest_and_keeps_updates_of_the_sa
 
 def test_add_refuses_an_index_built_without_body_digests_and_says_how_to_rebuild(tmp_path, monkeypatch):
     import indexer.build.rebuild
+    import indexer.build.story_segment
 
     root = tmp_path / "index"
     with monkeypatch.context() as patch:  # an index as the previous version built it (in process: 2 articles)
         patch.setattr(indexer.build.rebuild, "build_schema",
                       lambda name="arabic": _without(indexer.storage.schema.build_schema(name), "body_digest"))
-        patch.setattr(indexer.build.rebuild, "document_fields",
+        patch.setattr(indexer.build.story_segment, "document_fields",
                       lambda article, story=None: _without_key(indexer.storage.schema.document_fields(article, story),
                                                                "body_digest"))
         rebuild_index([feed(tmp_path / "old.jsonl", 2, "old")], root, procs=1)

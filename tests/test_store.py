@@ -42,6 +42,7 @@ def test_build_index_dir_writes_exactly_the_given_articles(tmp_path):
 
 def test_build_index_dir_flushes_several_segments_without_losing_documents(tmp_path, monkeypatch):
     monkeypatch.setattr("indexer.build.rebuild.DOCS_PER_SEGMENT", 2)
+    monkeypatch.setattr("indexer.build.rebuild.STORY_BATCH", 2)  # segments end at a batch's end
     articles = [Article(id=f"doc{n}", body=f"نص رقم {n}") for n in range(5)]  # "text number n"
     build_index_dir(articles, tmp_path / "multi")
     from whoosh import index

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from whoosh.fields import UnknownFieldError
@@ -24,8 +25,10 @@ from indexer.storage.completion_files import write_side_file
 from indexer.codec.field_writer import POSTING_KINDS, posting_kind
 from indexer.codec.postings import EXISTENCE, POSITIONS, length_codes
 from indexer.build.other_fields import other_field_postings
-from indexer.build.word_fields import WordFields, word_analysis
-from indexer.whoosh_private import HookedSegmentWriter, set_stored_fields_compression, write_length_codes
+from indexer.build.word_fields import WordAnalysis, WordFields, word_analysis
+from indexer.whoosh_private import (
+    HookedSegmentWriter, add_column_value_at, set_stored_fields_compression, write_length_codes,
+)
 
 STORED_ZLIB_LEVEL = 0  # see the module docstring
 
@@ -59,6 +62,8 @@ class BulkSegmentWriter(HookedSegmentWriter):
             if field.scorable:
                 self._lengths[name] = array("i")
         self._words = WordFields(word_fields, lambda field: POSTING_KINDS[type(field.format)] == POSITIONS)
+        # what `add_late_values` may give: values kept per document until flush, outside the stored fields
+        self._late_fields = (self._others.keys() | self._columns.keys()) - self._stored - self._lengths.keys()
 
     def add_document(self, **fields) -> None:
         self.check_open()
@@ -94,6 +99,30 @@ class BulkSegmentWriter(HookedSegmentWriter):
         perdocwriter.finish_doc()
         self.mark_changed()
         self.docnum += 1
+
+    def leading_terms(self, name: str, first: int, count: int, chunks: int, analysis: WordAnalysis):
+        """`WordFields.leading_terms` of the documents numbered `first` .. `first + count - 1` of this writer."""
+        return self._words.leading_terms(name, first - self.docbase, count, chunks, analysis)
+
+    def add_late_values(self, first: int, documents: Sequence[Mapping[str, object]]) -> None:
+        """Give the documents numbered `first`, `first + 1`, ... (already added) their values of fields that
+        are neither stored, scored nor word fields: a rebuild learns its articles' stories only once their batch
+        is analyzed. A field takes its values either with its documents or all this way, in document order."""
+        if not self.docbase <= first <= first + len(documents) <= self.docnum:
+            raise ValueError(f"documents {first}..{first + len(documents) - 1} are not all ones this writer added")
+        late = self._late_fields
+        for docnum, fields in enumerate(documents, start=first):
+            for name, value in fields.items():
+                if name not in late:
+                    raise ValueError(f"field {name!r} cannot be given after its document")
+                if value is None:
+                    continue
+                if name in self._others:
+                    self._others[name].add(value, docnum)
+                if name in self._columns:
+                    field = self._columns[name]
+                    add_column_value_at(self.perdocwriter, name, field.column_type, docnum,
+                                        field.to_column_value(value))
 
     def _rollback(self, docnum: int) -> None:
         """Forget what a failed `add_document` appended, so the segment stays consistent."""

@@ -9,6 +9,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
+from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -19,7 +20,6 @@ from indexer.ingest.article import Article, Skip, body_digest
 from indexer.build.summary import BuildSummary
 from indexer.build.unique import record_skip, unique_articles
 from indexer.build.add_stories import live_candidates
-from indexer.build.bulk_writer import BulkSegmentWriter
 from indexer.storage.layout import (
     Pointer,
     fsync_tree,
@@ -32,14 +32,16 @@ from indexer.storage.layout import (
 )
 from indexer.storage.schema import BODY_DIGEST, STORY_FIELD, build_schema, document_fields
 from indexer.build.workers import build_in_workers
-from indexer.stories.assign import BatchStories, with_stories
+from indexer.stories.assign import STORY_BATCH, BatchStories, StoryIndex
+from indexer.build.story_segment import StorySegment
 from indexer.ingest.sources import ByteProgress, SourceOptions, read_sources, total_bytes
 from indexer.storage.store import open_generation, read_live_pointer, rebuild_hint
 from indexer.errors import IndexUnavailable
 from indexer.storage.writer_lock import writer_lock
 from indexer.whoosh_private import live_segments
 
-# A fresh build flushes a Whoosh segment every this many documents (per worker): it bounds the memory of the
+# A fresh build flushes a Whoosh segment at the end of the batch (STORY_BATCH) that brings it to this many documents
+# (per worker; a multiple of STORY_BATCH, so exactly this many): it bounds the memory of the
 # in-memory postings (~400 MB per worker at flush for 15k ANT articles) while keeping the segment count, and so
 # the per-query cost, small.
 DOCS_PER_SEGMENT = 16_000
@@ -48,11 +50,6 @@ PARALLEL_MIN_INPUT_BYTES = 4_000_000  # ~1,000 news articles
 MAX_DEFAULT_PROCS = 2
 
 ProgressCallback = Callable[[int], None]
-
-
-
-def _fresh_writer(index):
-    return BulkSegmentWriter(index)
 
 
 def _incremental_writer(index):
@@ -70,8 +67,8 @@ def build_index_dir(
 ) -> int:
     """Create a new Whoosh index in `directory` holding exactly `articles`; return how many were written.
 
-    Every article is assigned its story on the way in, in input order (`with_stories`, or the workers'
-    protocol, which gives the same stories). This is the plain
+    Every article is assigned its story on the way in, in input order, a batch at a time (`StorySegment`;
+    the workers' protocol gives the same stories). This is the plain
     build: no dedup, no lock, no pointer. `rebuild_index` wraps it for production and the
     eval command uses it directly for its temporary index. `procs > 1` analyzes in that many worker processes.
     """
@@ -80,23 +77,23 @@ def build_index_dir(
     index = whoosh_index.create_in(str(directory), build_schema(analyzer_name))
     if procs > 1:
         return build_in_workers(articles, index, procs, DOCS_PER_SEGMENT, progress, PROGRESS_EVERY)
-    writer = _fresh_writer(index)
-    written = in_segment = 0
+    stories = StoryIndex()
+    segment = StorySegment(index)
+    written = 0
     try:
-        for article, mark in with_stories(articles):
-            writer.add_document(**document_fields(article, mark))
-            written += 1
-            in_segment += 1
-            if in_segment == DOCS_PER_SEGMENT:
-                writer.commit(merge=False)
-                writer = _fresh_writer(index)
-                in_segment = 0
-            if progress and written % PROGRESS_EVERY == 0:
-                progress(written)
+        articles = iter(articles)
+        while batch := list(islice(articles, STORY_BATCH)):
+            segment.set_stories(stories.assign_signed(*segment.add(batch)))
+            if progress and (written + len(batch)) // PROGRESS_EVERY > written // PROGRESS_EVERY:
+                progress(written + len(batch))
+            written += len(batch)
+            if segment.docs >= DOCS_PER_SEGMENT:
+                segment.writer.commit(merge=False)
+                segment = StorySegment(index)
     except BaseException:
-        writer.cancel()
+        segment.writer.cancel()
         raise
-    writer.commit(merge=False)
+    segment.writer.commit(merge=False)
     if progress:
         progress(written)
     return written

@@ -4,8 +4,10 @@ An analyzer qualifies when it maps each word of `WORD_PATTERN` to a term (or to 
 Arabic analyzer, and tokenize-and-normalize. No word holds a whitespace character, so a text's words are its
 `str.split()` chunks' words in order. Documents' values wait in a batch, and a batch is numbered at once by
 `bulk_chunks.ChunkNumbers` (one int per chunk, no Python per chunk). A chunk not seen before is cut into words
-with the regex and its words are numbered. At flush, each distinct word is analyzed once, numpy expands chunks
-to words and words to terms, and `group_postings` groups them into postings.
+with the regex and its words are numbered; a word not seen before is analyzed then, once. At flush, numpy
+expands chunks to words and words to terms, and `group_postings` groups them into postings. Because the terms
+are known as soon as a document is numbered, `leading_terms` can hand a batch's opening terms to a rebuild's
+story fingerprints before flush, without reading the text a second time.
 
 Fields that restate other fields (the schema's DERIVED_FIELDS) are not split again: a field whose value is
 other fields joined by a newline (`exact` is title and body) has their chunks in turn, and a field whose value
@@ -62,39 +64,56 @@ def word_analysis(analyzer) -> WordAnalysis | None:
 
 
 class _TermNumbers(dict):
-    """Indexed term -> its number, in first-seen order; "" (a word that is not indexed) is -1."""
+    """Indexed term -> its number, in first-seen order (`terms` lists them); "" (a word that is not indexed) is -1."""
 
     def __init__(self) -> None:
         super().__init__({"": -1})
+        self.terms: list[str] = []
 
     def __missing__(self, term: str) -> int:
-        number = self[term] = len(self) - 1
+        number = self[term] = len(self.terms)
+        self.terms.append(term)
         return number
 
 
 class _WordIds(dict):
-    """Word as written -> word id, numbered at first sight (a C-level lookup from `map`)."""
+    """Word as written -> word id, numbered at first sight (a C-level lookup from `map`); `words` lists them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
 
     def __missing__(self, word: str) -> int:
-        word_id = self[word] = len(self)
+        word_id = self[word] = len(self.words)
+        self.words.append(word)
         return word_id
 
 
-def analysis_term_ids(analysis: WordAnalysis, words: Iterable[str]) -> tuple[np.ndarray, list[bytes]]:
-    """(term id of every word, -1 if not indexed; the terms as UTF-8 in term id order, i.e. sorted).
+class _LearnedTerms:
+    """One analysis of a segment's vocabulary, word by word as words are first seen: each word's term number
+    (`_TermNumbers`), so that a batch's terms can be read before flush (a rebuild's story fingerprints)."""
 
-    Runs at flush over the segment's vocabulary, each word analyzed once and its term numbered at first sight
-    (C-level `map`s, no Python per word but the analysis itself). Only the distinct terms are then sorted, as
-    UTF-8 (Whoosh keeps terms in byte order, and comparing bytes is cheaper than comparing Arabic str), and a
-    numpy gather renumbers the words.
-    """
-    numbers = _TermNumbers()
-    word_numbers = np.fromiter(map(numbers.__getitem__, map(analysis.term, words)), dtype=np.int32)
-    encoded = [term.encode("utf-8") for term in islice(numbers, 1, None)]  # "" comes first
-    order = sorted(range(len(encoded)), key=encoded.__getitem__)
-    rank = np.full(len(encoded) + 1, -1, dtype=np.int32)  # the extra last entry: number -1 stays -1
-    rank[order] = np.arange(len(encoded), dtype=np.int32)
-    return rank[word_numbers], [encoded[number] for number in order]
+    __slots__ = ("analysis", "numbers", "word_terms")
+
+    def __init__(self, analysis: WordAnalysis) -> None:
+        self.analysis = analysis
+        self.numbers = _TermNumbers()
+        self.word_terms = array("i")  # word id -> term number, -1 when the word is not indexed
+
+    def learn(self, words: Iterable[str]) -> None:
+        self.word_terms.extend(map(self.numbers.__getitem__, map(self.analysis.term, words)))
+
+    def ranked(self) -> tuple[np.ndarray, list[bytes]]:
+        """(term id of every word, -1 if not indexed; the terms as UTF-8 in term id order, i.e. sorted).
+
+        Only the distinct terms are sorted, as UTF-8 (Whoosh keeps terms in byte order, and comparing bytes is
+        cheaper than comparing Arabic str), and a numpy gather renumbers the words.
+        """
+        encoded = [term.encode("utf-8") for term in self.numbers.terms]
+        order = sorted(range(len(encoded)), key=encoded.__getitem__)
+        rank = np.full(len(encoded) + 1, -1, dtype=np.int32)  # the extra last entry: number -1 stays -1
+        rank[order] = np.arange(len(encoded), dtype=np.int32)
+        return rank[np.frombuffer(self.word_terms, dtype=np.int32)], [encoded[number] for number in order]
 
 
 class _WordField:
@@ -126,11 +145,12 @@ class WordFields:
         self._waiting_chars = 0
         self._chunk_words = array("i")  # every chunk's word ids, chunk after chunk
         self._chunk_ends = array("q", [0])  # chunk c owns _chunk_words[_chunk_ends[c]:_chunk_ends[c + 1]]
-        self._analyses: dict[str, WordAnalysis] = {}
+        self._terms: dict[str, _LearnedTerms] = {}  # analysis name -> the vocabulary's terms under it
         self._fields: dict[str, _WordField] = {}
         for name, field in fields.items():
             analysis = word_analysis(field.analyzer)
-            self._analyses.setdefault(analysis.name, analysis)
+            if analysis.name not in self._terms:
+                self._terms[analysis.name] = _LearnedTerms(analysis)
             derived = DERIVED_FIELDS.get(name)
             if derived is not None and not all(
                 source in fields and word_analysis(fields[source].analyzer) is not None
@@ -186,12 +206,17 @@ class WordFields:
         self._waiting_chars = 0
 
     def _learn_chunks(self, chunks: list[str]) -> int:
-        """Number chunks not seen before, consecutively from the returned id: cut them into words and number the
-        words (analyzed at flush)."""
+        """Number chunks not seen before, consecutively from the returned id: cut them into words, number the
+        words, and analyze the words not seen before."""
         first = len(self._chunk_ends) - 1
         words = list(map(chunk_words, chunks))
+        known = len(self._word_ids.words)
         self._chunk_words.extend(map(self._word_ids.__getitem__, chain.from_iterable(words)))
         self._chunk_ends.extend(islice(accumulate(map(len, words), initial=self._chunk_ends[-1]), 1, None))
+        if len(self._word_ids.words) > known:
+            new_words = self._word_ids.words[known:]
+            for learned in self._terms.values():
+                learned.learn(new_words)
         return first
 
     def rollback(self, docs: int) -> None:
@@ -204,6 +229,36 @@ class WordFields:
             del target.chunks[target.doc_ends[-1] if target.doc_ends else 0:]
         self._waiting_chars = sum(len(text) for target in self._fields.values() for text in target.waiting)
 
+    def leading_terms(self, name: str, first: int, count: int, chunks: int,
+                      analysis: WordAnalysis) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
+        """The terms of the first `chunks` chunks of the segment's documents `first` .. `first + count - 1` in
+        field `name`: (the term number of each indexed word, document after document; each document's count
+        of them; the terms by number), or None when the field is not analyzed by `analysis`.
+
+        The field's own chunks only (a field derived from others has none of its own), and a document's terms
+        are those `analysis` gives its text cut after that many chunks (a test checks).
+        """
+        target = self._fields.get(name)
+        if target is None or target.analysis != analysis:
+            return None
+        self._number_waiting()
+        learned = self._terms[analysis.name]
+        # (the arrays grow as documents come: every view of them below is dropped when the call returns)
+        bounds = np.frombuffer(target.doc_ends, dtype=np.int64)[max(first - 1, 0):first + count]
+        if not first:
+            bounds = np.concatenate(([0], bounds))
+        doc_chunks = np.minimum(bounds[1:] - bounds[:-1], chunks)
+        chunk_ids = np.frombuffer(target.chunks, dtype=np.int32)[span_indices(bounds[:-1], doc_chunks)]
+        chunk_ends = np.frombuffer(self._chunk_ends, dtype=np.int64)
+        word_counts = (chunk_ends[1:] - chunk_ends[:-1])[chunk_ids]
+        words = np.frombuffer(self._chunk_words, dtype=np.int32)[span_indices(chunk_ends[:-1][chunk_ids], word_counts)]
+        terms = np.frombuffer(learned.word_terms, dtype=np.int32)[words]
+        chunk_docs = np.repeat(np.arange(count), doc_chunks)
+        word_docs = np.repeat(chunk_docs, word_counts)
+        indexed = terms >= 0
+        sizes = np.bincount(word_docs[indexed], minlength=count).astype(np.int64)
+        return terms[indexed], sizes, learned.numbers.terms
+
     # --- flush -------------------------------------------------------------------------------------------
 
     def names(self) -> list[str]:
@@ -213,7 +268,7 @@ class WordFields:
         """(name, postings, per-document lengths or None for an unscored field) of every word field, by name,
         one field at a time (a field's arrays are the flush's peak memory: hold one at a time)."""
         self._number_waiting()
-        term_ids = {name: analysis_term_ids(analysis, self._word_ids) for name, analysis in self._analyses.items()}
+        term_ids = {name: learned.ranked() for name, learned in self._terms.items()}
         chunk_ends = np.frombuffer(self._chunk_ends, dtype=np.int64)
         chunk_words = np.frombuffer(self._chunk_words, dtype=np.int32)
         own = {name: self._own_spans(target) for name, target in self._fields.items()}
@@ -228,7 +283,7 @@ class WordFields:
             del chunks, chunk_lengths, word_ends
             word_terms, term_bytes = term_ids[target.analysis.name]
             if name == EXACT_FIELD:
-                self.completion = segment_table(words, word_terms, doc_starts, list(self._word_ids),
+                self.completion = segment_table(words, word_terms, doc_starts, self._word_ids.words,
                                                 [term.decode("utf-8") for term in term_bytes])
             token_terms = word_terms[words]
             del words

@@ -4,11 +4,11 @@ The parent reads and cleans the sources and deals articles out in numbered batch
 cheapest thing to pickle); each worker turns them into fields, analyzes and writes with `BulkSegmentWriter`
 and hands back its finished segments; the parent then writes the index's table of contents listing them all.
 
-Stories (`indexer.stories`) are decided in input order across all workers, so a worker fingerprints each
-batch as it arrives (its analyzer's memo then already holds the words it is about to index), sends the
-signatures to the parent, and writes the batch once the parent's story thread has answered with its
-stories; meanwhile it fingerprints its next batch. The parent, whose reading and cleaning are a rebuild's
-critical path, only assigns.
+Stories (`indexer.stories`) are decided in input order across all workers, so a worker adds each batch
+as it arrives, fingerprinted from its writer's own analysis (`StorySegment`), sends the signatures to the
+parent, and gives the batch its stories once the parent's story thread has answered; meanwhile it adds its
+next batch. A segment ends at a batch's end, after that batch's stories have come. The parent, whose reading
+and cleaning are a rebuild's critical path, only assigns.
 
 Workers are spawned (not forked), so they inherit no file descriptors such as
 the writer lock, and they die with the parent: the kernel kills them (Linux's parent-death signal), and
@@ -30,15 +30,12 @@ import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import TOC, clean_files
 
 from indexer.ingest.article import Article
-from indexer.build.bulk_writer import BulkSegmentWriter
-from indexer.storage.schema import document_fields
-from indexer.stories.assign import STORY_BATCH, StoryIndex, StoryMark, micros
-from indexer.stories.fingerprint import signatures
+from indexer.build.story_segment import StorySegment
+from indexer.stories.assign import STORY_BATCH, StoryIndex, StoryMark
 from indexer.errors import WorkerFailed
 
 BATCH_SIZE = STORY_BATCH  # articles per message (250): pickling amortized, load balanced, stories as one process assigns them
@@ -48,13 +45,14 @@ RESULT_POLL_SECONDS = 1.0
 
 
 
-def _finish_segment(writer: BulkSegmentWriter):
-    """Close out the writer's segment. Its temporary storage (`MAIN.tmp`) is shared by every worker's
-    writers, so it is left for the parent to remove once all workers are done.
+def _finish_segment(segment: StorySegment):
+    """Close out the segment, every batch of it with its stories. Its temporary storage (`MAIN.tmp`) is
+    shared by every worker's writers, so it is left for the parent to remove once all workers are done.
     """
-    segment = writer.finalize_segment()
-    writer.is_closed = True
-    return segment
+    segment.check_complete()
+    finished = segment.writer.finalize_segment()
+    segment.writer.is_closed = True
+    return finished
 
 
 PR_SET_PDEATHSIG = 1  # prctl option: the signal this process gets when its parent dies
@@ -89,7 +87,7 @@ def _as_tuple(article: Article) -> tuple:
 
 
 def _write_segments(directory: str, inbox, stories, fingerprints, outbox, docs_per_segment: int) -> None:
-    """Worker body: fingerprint and then write every batch from `inbox` until None, then report the segments
+    """Worker body: write and fingerprint every batch from `inbox` until None, then report the segments
     written. `fingerprints` takes (batch number, ids, publication times, signatures) to the parent, and
     `stories` brings back (batch number, [(story, bands)]) in the order the batches came.
 
@@ -102,38 +100,34 @@ def _write_segments(directory: str, inbox, stories, fingerprints, outbox, docs_p
     try:
         ix = whoosh_index.open_dir(directory)
         segments = []
-        writer = None
-        in_segment = 0
+        segment: StorySegment | None = None
+        awaited = None  # the number of the batch added last, whose stories have not come yet
 
-        def write(number: int, articles: list[Article]) -> None:
-            nonlocal writer, in_segment
+        def settle() -> None:
+            """Wait for the awaited batch's stories and give them to its documents."""
             answered, marks = _next_batch(stories)
-            if answered != number:
-                raise RuntimeError(f"stories of batch {answered} came for batch {number}")
-            for article, (story, bands) in zip(articles, marks, strict=True):
-                if writer is None:
-                    writer = BulkSegmentWriter(ix, _lk=False)
-                writer.add_document(**document_fields(article, StoryMark(story, bands)))
-                in_segment += 1
-                if in_segment == docs_per_segment:
-                    segments.append(_finish_segment(writer))
-                    writer, in_segment = None, 0
-                    gc.collect()
+            if answered != awaited:
+                raise RuntimeError(f"stories of batch {answered} came for batch {awaited}")
+            segment.set_stories([StoryMark(story, bands) for story, bands in marks])
 
-        waiting = None  # the batch fingerprinted last, written once its stories come back
         while (message := _next_batch(inbox)) is not None:
             number, rows = message
-            articles = [Article(*values) for values in rows]
-            times = np.array([micros(article.published) for article in articles], dtype=np.int64)
-            fingerprints.put((number, [article.id for article in articles], times,
-                              signatures([article.body for article in articles])))
-            if waiting is not None:
-                write(*waiting)
-            waiting = (number, articles)
-        if waiting is not None:
-            write(*waiting)
-        if writer is not None:
-            segments.append(_finish_segment(writer))
+            if segment is None:
+                segment = StorySegment(ix, _lk=False)
+            fingerprints.put((number, *segment.add([Article(*values) for values in rows])))
+            if awaited is not None:
+                settle()  # the previous batch's, assigned meanwhile
+            awaited = number
+            if segment.docs >= docs_per_segment:
+                settle()
+                awaited = None
+                segments.append(_finish_segment(segment))
+                segment = None
+                gc.collect()
+        if awaited is not None:
+            settle()
+        if segment is not None:
+            segments.append(_finish_segment(segment))
         outbox.put(("ok", segments))
     except SystemExit:
         raise

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple, Union
 
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from analyzers.registry import get_analyzer
 from indexer.ingest.article import Article, body_digest, first_words
@@ -24,9 +25,11 @@ LEAD_WORDS = 50
 # Indexed (not stored) so that `add` finds a live document with the same body by one term lookup instead of
 # reading every stored body of the index.
 BODY_DIGEST = "body_digest"
-# The story an article belongs to (indexer.stories): its id as a number, stored, indexed for the members'
-# lookup and kept in a column for grouping hits; and the LSH band keys `add` looks up candidates by.
+# The story an article belongs to (indexer.stories): its id as a number in a column only, which grouping,
+# the members' lookup and `add` all read (a rebuild learns it after the article is analyzed, and a column
+# value can come late; a stored one cannot); and the LSH band keys `add` looks up candidates by.
 STORY_FIELD = "story"
+NO_STORY = (1 << 64) - 1  # the story column's value for a document indexed without one (NUMERIC's default)
 STORY_BANDS_FIELD = "story_bands"
 # The schema's facts, told once here; every other module imports them.
 EXACT_FIELD = "exact"  # title and body again, normalized only (EXACT_ANALYZER)
@@ -103,7 +106,7 @@ def build_schema(analyzer_name: str = "arabic") -> Schema:
         url=STORED(),
         author=STORED(),
         body_digest=ID(stored=False),
-        **{STORY_FIELD: NUMERIC(bits=64, signed=False, stored=True, sortable=True, shift_step=0),
+        **{STORY_FIELD: COLUMN(NumericColumn("Q", default=NO_STORY)),
            STORY_BANDS_FIELD: HexKeys()},
     )
 

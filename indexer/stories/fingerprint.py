@@ -70,13 +70,13 @@ class _TermHashes(dict):
         return value
 
 
-_term_hash = _TermHashes().__getitem__
+term_hash = _TermHashes().__getitem__  # term -> the stable 32-bit hash it is fingerprinted by
 
 
 def _chunk_term_hashes(chunk: str) -> tuple[tuple[int, ...], int]:
     """What the openings' memo keeps for a chunk: the crc32 of each of its terms (`chunk_analysis`)."""
     terms, skip = chunk_analysis(chunk)
-    return tuple(map(_term_hash, terms)), skip
+    return tuple(map(term_hash, terms)), skip
 
 
 # Openings are read through a chunk memo of their terms' hashes: a chunk seen before costs one probe, with no
@@ -89,19 +89,6 @@ def term_hashes(body: str) -> list[int]:
     """The stable 32-bit hashes (crc32) of the indexed terms of the body's first STORY_WORDS words, in order
     (the analyzer's own terms, as `analyzers.fused.text_terms` gives them; a test checks)."""
     return _opening_hashes.text_terms(_opening(body))[0]
-
-
-def _batch_terms(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(every body's term hashes end to end, each body's count), with the terms of a body of fewer than
-    MIN_TERMS left out (its count is 0)."""
-    per_body = list(map(term_hashes, bodies))
-    sizes = np.fromiter(map(len, per_body), dtype=np.int64, count=len(bodies))
-    terms = np.fromiter(chain.from_iterable(per_body), dtype=np.uint32, count=int(sizes.sum()))
-    small = sizes < MIN_TERMS
-    if small.any():
-        terms = terms[np.repeat(~small, sizes)]
-        sizes[small] = 0
-    return terms, sizes
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
@@ -119,23 +106,34 @@ def shingle_hashes(terms: np.ndarray) -> np.ndarray:
 
 
 def signatures(bodies: Sequence[str]) -> np.ndarray:
-    """The MinHash signature of each body's pair set, as rows of a (len(bodies), NUM_PERM) uint32 array.
+    """The MinHash signature of each body's pair set, as rows of a (len(bodies), NUM_PERM) uint32 array."""
+    per_body = list(map(term_hashes, bodies))
+    sizes = np.fromiter(map(len, per_body), dtype=np.int64, count=len(bodies))
+    return term_signatures(np.fromiter(chain.from_iterable(per_body), dtype=np.uint32, count=int(sizes.sum())), sizes)
 
-    All bodies' terms are laid end to end and paired in one pass; a pair across two bodies is dropped, a
-    repeated pair changes no minimum (so no per-body deduplication is needed); a body of fewer than
-    MIN_TERMS terms gets EMPTY.
+
+def term_signatures(terms: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The signatures of a batch given as its openings' term hashes (`term_hashes`), every article's end to
+    end, and each article's count of them.
+
+    All articles' terms are paired in one pass; a pair across two articles is dropped, a repeated pair changes
+    no minimum (so no per-article deduplication is needed); an article of fewer than MIN_TERMS terms gets EMPTY.
     """
-    terms, sizes = _batch_terms(bodies)
-    result = np.tile(EMPTY, (len(bodies), 1))
+    sizes = np.asarray(sizes, dtype=np.int64)
+    small = sizes < MIN_TERMS
+    if small.any():
+        terms = terms[np.repeat(~small, sizes)]
+        sizes = np.where(small, 0, sizes)
+    result = np.tile(EMPTY, (len(sizes), 1))
     filled = np.flatnonzero(sizes)
     if not len(filled):
         return result
     pairs = shingle_hashes(terms)  # pair k joins terms k and k + 1
     ends = np.cumsum(sizes[filled])
     keep = np.ones(len(pairs), dtype=bool)
-    keep[ends[:-1] - 1] = False  # the pair from one body's last term to the next body's first
+    keep[ends[:-1] - 1] = False  # the pair from one article's last term to the next one's first
     shingles = _fmix32(pairs[keep])
-    starts = np.concatenate(([0], np.cumsum(sizes[filled] - 1)[:-1]))  # every filled body has >= 2 terms
+    starts = np.concatenate(([0], np.cumsum(sizes[filled] - 1)[:-1]))  # every filled article has >= 2 terms
     with np.errstate(over="ignore"):  # uint32 arithmetic wraps, as datasketch's does
         permuted = _MULTIPLIERS[:, None] * shingles[None, :] + _OFFSETS[:, None]  # one contiguous row per permutation
     result[filled] = np.minimum.reduceat(permuted, starts, axis=1).T
