@@ -8,7 +8,8 @@ template (the morning's oil prices, the weekly match report), which are not one 
 read. A story's id is a number made from its founder's id and fingerprint, so a story keeps its id when
 its founder is deleted, and a replaced founder with another text cannot revive an id still in use.
 
-`StoryIndex` is the in-memory LSH of a full rebuild (`with_stories`); `add` uses `BatchStories`, which asks
+`StoryIndex` is the in-memory LSH of a full rebuild (fed batches of signatures by a Whoosh rebuild's
+`build.story_segment`, and by `with_stories` for the cluster); `add` uses `BatchStories`, which asks
 the live index for candidates by band key (each engine in its own way) and adds the batch's own articles.
 """
 from __future__ import annotations
