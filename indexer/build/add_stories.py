@@ -10,13 +10,9 @@ from indexer.storage.schema import NO_STORY, STORY_BANDS_FIELD, STORY_FIELD
 def live_candidates(searcher):
     """The `LiveCandidates` of the index `searcher` reads: per bucket its BUCKET_MEMBERS latest live articles."""
     reader = searcher.reader()
-    story_column = []  # the story column's reader, opened at the first candidate
+    column = reader.column_reader(STORY_FIELD, translate=False) if reader.has_column(STORY_FIELD) else None
 
     def story_of(docnum: int) -> int | None:
-        if not story_column:
-            story_column.append(reader.column_reader(STORY_FIELD, translate=False)
-                                if reader.has_column(STORY_FIELD) else None)
-        column = story_column[0]
         story = column[docnum] if column is not None else NO_STORY
         return None if story == NO_STORY else int(story)
 

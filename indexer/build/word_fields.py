@@ -63,30 +63,25 @@ def word_analysis(analyzer) -> WordAnalysis | None:
     return None
 
 
-class _TermNumbers(dict):
-    """Indexed term -> its number, in first-seen order (`terms` lists them); "" (a word that is not indexed) is -1."""
-
-    def __init__(self) -> None:
-        super().__init__({"": -1})
-        self.terms: list[str] = []
-
-    def __missing__(self, term: str) -> int:
-        number = self[term] = len(self.terms)
-        self.terms.append(term)
-        return number
-
-
-class _WordIds(dict):
-    """Word as written -> word id, numbered at first sight (a C-level lookup from `map`); `words` lists them."""
+class _FirstSeen(dict):
+    """Key -> its number, numbered in first-seen order (a C-level lookup from `map`); `seen` lists the keys."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.words: list[str] = []
+        self.seen: list[str] = []
 
-    def __missing__(self, word: str) -> int:
-        word_id = self[word] = len(self.words)
-        self.words.append(word)
-        return word_id
+    def __missing__(self, key: str) -> int:
+        number = self[key] = len(self.seen)
+        self.seen.append(key)
+        return number
+
+
+class _TermNumbers(_FirstSeen):
+    """Indexed term -> its number; "" (a word that is not indexed) is -1, and not among `seen`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self[""] = -1
 
 
 class _LearnedTerms:
@@ -109,7 +104,7 @@ class _LearnedTerms:
         Only the distinct terms are sorted, as UTF-8 (Whoosh keeps terms in byte order, and comparing bytes is
         cheaper than comparing Arabic str), and a numpy gather renumbers the words.
         """
-        encoded = [term.encode("utf-8") for term in self.numbers.terms]
+        encoded = [term.encode("utf-8") for term in self.numbers.seen]
         order = sorted(range(len(encoded)), key=encoded.__getitem__)
         rank = np.full(len(encoded) + 1, -1, dtype=np.int32)  # the extra last entry: number -1 stays -1
         rank[order] = np.arange(len(encoded), dtype=np.int32)
@@ -140,7 +135,7 @@ class WordFields:
     def __init__(self, fields: Mapping[str, object], positional: Callable[[object], bool]) -> None:
         """`fields`: name -> Whoosh field object, for fields whose analyzer `word_analysis` accepts;
         `positional(field)` says whether the field keeps positions."""
-        self._word_ids = _WordIds()  # word as written -> word id
+        self._word_ids = _FirstSeen()  # word as written -> word id
         self._chunk_numbers = ChunkNumbers(self._learn_chunks)
         self._waiting_chars = 0
         self._chunk_words = array("i")  # every chunk's word ids, chunk after chunk
@@ -210,11 +205,11 @@ class WordFields:
         words, and analyze the words not seen before."""
         first = len(self._chunk_ends) - 1
         words = list(map(chunk_words, chunks))
-        known = len(self._word_ids.words)
+        known = len(self._word_ids.seen)
         self._chunk_words.extend(map(self._word_ids.__getitem__, chain.from_iterable(words)))
         self._chunk_ends.extend(islice(accumulate(map(len, words), initial=self._chunk_ends[-1]), 1, None))
-        if len(self._word_ids.words) > known:
-            new_words = self._word_ids.words[known:]
+        if len(self._word_ids.seen) > known:
+            new_words = self._word_ids.seen[known:]
             for learned in self._terms.values():
                 learned.learn(new_words)
         return first
@@ -244,20 +239,15 @@ class WordFields:
         self._number_waiting()
         learned = self._terms[analysis.name]
         # (the arrays grow as documents come: every view of them below is dropped when the call returns)
-        bounds = np.frombuffer(target.doc_ends, dtype=np.int64)[max(first - 1, 0):first + count]
-        if not first:
-            bounds = np.concatenate(([0], bounds))
-        doc_chunks = np.minimum(bounds[1:] - bounds[:-1], chunks)
-        chunk_ids = np.frombuffer(target.chunks, dtype=np.int32)[span_indices(bounds[:-1], doc_chunks)]
-        chunk_ends = np.frombuffer(self._chunk_ends, dtype=np.int64)
-        word_counts = (chunk_ends[1:] - chunk_ends[:-1])[chunk_ids]
-        words = np.frombuffer(self._chunk_words, dtype=np.int32)[span_indices(chunk_ends[:-1][chunk_ids], word_counts)]
+        own_chunks, starts, counts = self._own_spans(target)
+        doc_chunks = np.minimum(counts[first:first + count], chunks)
+        words, word_counts = self._words_of(own_chunks[span_indices(starts[first:first + count], doc_chunks)])
         terms = np.frombuffer(learned.word_terms, dtype=np.int32)[words]
         chunk_docs = np.repeat(np.arange(count), doc_chunks)
         word_docs = np.repeat(chunk_docs, word_counts)
         indexed = terms >= 0
         sizes = np.bincount(word_docs[indexed], minlength=count).astype(np.int64)
-        return terms[indexed], sizes, learned.numbers.terms
+        return terms[indexed], sizes, learned.numbers.seen
 
     # --- flush -------------------------------------------------------------------------------------------
 
@@ -269,21 +259,17 @@ class WordFields:
         one field at a time (a field's arrays are the flush's peak memory: hold one at a time)."""
         self._number_waiting()
         term_ids = {name: learned.ranked() for name, learned in self._terms.items()}
-        chunk_ends = np.frombuffer(self._chunk_ends, dtype=np.int64)
-        chunk_words = np.frombuffer(self._chunk_words, dtype=np.int32)
         own = {name: self._own_spans(target) for name, target in self._fields.items()}
         for name in sorted(self._fields):
             target = self._fields[name]
             chunks, doc_chunk_counts = self._document_chunks(name, own)
-            # chunks -> words: each chunk's run of word ids, chunk after chunk
-            chunk_lengths = (chunk_ends[1:] - chunk_ends[:-1])[chunks]
-            words = chunk_words[span_indices(chunk_ends[:-1][chunks], chunk_lengths)]
+            words, chunk_lengths = self._words_of(chunks)
             word_ends = np.concatenate(([0], np.cumsum(chunk_lengths)))
             doc_starts = word_ends[np.concatenate(([0], np.cumsum(doc_chunk_counts)))]
             del chunks, chunk_lengths, word_ends
             word_terms, term_bytes = term_ids[target.analysis.name]
             if name == EXACT_FIELD:
-                self.completion = segment_table(words, word_terms, doc_starts, self._word_ids.words,
+                self.completion = segment_table(words, word_terms, doc_starts, self._word_ids.seen,
                                                 [term.decode("utf-8") for term in term_bytes])
             token_terms = word_terms[words]
             del words
@@ -299,6 +285,12 @@ class WordFields:
                 positions=grouped.positions,
             )
             yield name, postings, grouped.lengths if target.scored else None
+
+    def _words_of(self, chunks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the word ids of `chunks`, chunk after chunk; each chunk's count of words)."""
+        chunk_ends = np.frombuffer(self._chunk_ends, dtype=np.int64)
+        lengths = chunk_ends[chunks + 1] - chunk_ends[chunks]
+        return np.frombuffer(self._chunk_words, dtype=np.int32)[span_indices(chunk_ends[chunks], lengths)], lengths
 
     @staticmethod
     def _own_spans(target: _WordField) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
