@@ -184,6 +184,16 @@ cdef inline bint _same_chunk(const Slot* slot, const Span* span) noexcept:
     return True
 
 
+cdef inline bint _yields_one_of(const Slot* slot, object terms) except -1:
+    """True when one of the slot's terms (it has some) is in the set `terms`."""
+    if not slot.several:
+        return (<object> slot.terms) in terms
+    for term in <tuple> slot.terms:
+        if term in terms:
+            return True
+    return False
+
+
 cdef class ChunkMemo:
     """Chunk as written -> (its words' indexed terms, the words before the first of them), open addressing.
 
@@ -239,9 +249,7 @@ cdef class ChunkMemo:
                 more = _next_span(&spans[1 - current], kind, data, length, &position, buffers[1 - current])
                 if more:
                     __builtin_prefetch(&self.slots[<size_t> spans[1 - current].hash & (<size_t> self.capacity - 1)])
-                index = self._find(&spans[current])
-                if self.slots[index].chunk == NULL:
-                    index = self._learn(text, &spans[current])
+                index = self._slot_of(text, &spans[current])
                 _free_span(&spans[current])
                 slot = &self.slots[index]
                 if not found:
@@ -257,6 +265,41 @@ cdef class ChunkMemo:
             _free_span(&spans[0])
             _free_span(&spans[1])
         return terms, (first if found else 0)
+
+    def chunks_with(self, str text, terms):
+        """(start, end) of every chunk of `text`, in text order, that yields one of `terms` (a set).
+
+        Highlighting asks this of each hit's title and body: every chunk is one probe of the memo, and
+        only the few that match become Python strings, to have their words' offsets read."""
+        if self.used >= self.limit:
+            self._release_entries()
+        if not isinstance(terms, (set, frozenset)):
+            terms = frozenset(terms)
+        cdef int kind = PyUnicode_KIND(text)
+        cdef const void* data = PyUnicode_DATA(text)
+        cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), position = 0, index
+        cdef Py_UCS4 buffer[64]
+        cdef Span span
+        cdef Slot* slot
+        cdef list found = []
+        span.owned = NULL
+        try:
+            while _next_span(&span, kind, data, length, &position, buffer):
+                index = self._slot_of(text, &span)
+                _free_span(&span)
+                slot = &self.slots[index]
+                if slot.terms != NULL and _yields_one_of(slot, terms):
+                    PyList_Append(found, (span.start, span.start + span.length))
+        finally:
+            _free_span(&span)
+        return found
+
+    cdef inline Py_ssize_t _slot_of(self, str text, const Span* span) except -1:
+        """The slot of the span's chunk, analyzing the chunk first when the memo has not seen it."""
+        cdef Py_ssize_t index = self._find(span)
+        if self.slots[index].chunk == NULL:
+            index = self._learn(text, span)
+        return index
 
     cdef Py_ssize_t _find(self, const Span* span) noexcept:
         """The slot holding the span's chunk, or the empty slot where it belongs."""

@@ -8,6 +8,7 @@ to its words' indexed terms (`ChunkMemo`, compiled), because word frequencies ar
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 
 from whoosh.analysis import Analyzer, Token
 
@@ -18,6 +19,7 @@ from analyzers.stopwords import is_stopword
 from analyzers.tokenizer import WORD_PATTERN, chunk_words, is_one_word
 
 _MEMO_LIMIT = 1_000_000  # distinct words (or chunks) kept before a memo is cleared (bounds memory)
+_MATCHED_CHUNKS = 100_000  # chunks whose word offsets a highlighter asked for, kept
 _entries: dict[str, tuple[str, str, bool]] = {}  # word as written -> (normalized, stem, is stopword)
 
 
@@ -66,6 +68,26 @@ def text_terms(text: str) -> list[str]:
     return _chunk_memo.text_terms(text)[0]
 
 
+@lru_cache(maxsize=_MATCHED_CHUNKS)
+def _chunk_tokens(chunk: str) -> tuple[tuple[str, int, int], ...]:
+    """(term, start, end) of each indexed word of a chunk, offsets within the chunk (what `_general` yields)."""
+    if is_one_word(chunk):
+        term = indexed_term(chunk)
+        return ((term, 0, len(chunk)),) if term else ()
+    found = ((indexed_term(match.group()), match.start(), match.end()) for match in WORD_PATTERN.finditer(chunk))
+    return tuple(token for token in found if token[0])
+
+
+def term_spans(text: str, terms: frozenset[str] | set[str]) -> list[tuple[int, int]]:
+    """(start, end) in `text` of every word whose indexed term is in `terms`, in text order: the offsets of
+    the analyzer's tokens (chars=True) that a highlighter marks, found through the chunk memo."""
+    spans = []
+    for start, end in _chunk_memo.chunks_with(text, terms):
+        spans.extend((start + first, start + last) for term, first, last in _chunk_tokens(text[start:end])
+                     if term in terms)
+    return spans
+
+
 class FusedArabicAnalyzer(Analyzer):
     """Whoosh analyzer for Arabic; accepts the same keyword arguments as a composed chain."""
 
@@ -73,6 +95,8 @@ class FusedArabicAnalyzer(Analyzer):
 
     def has_morph(self):
         return True
+
+    term_spans = staticmethod(term_spans)  # what a highlighter asks for, without the token stream
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", no_morph=False, **kwargs):

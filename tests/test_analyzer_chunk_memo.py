@@ -61,6 +61,30 @@ def test_memo_reads_every_text_as_splitting_it_would(batch):
         assert memo.text_terms(text) == split_reading(text)
 
 
+def split_chunks_with(text, terms, analysis=toy_analysis):
+    """Where `chunks_with` must find chunks, the slow way: each split chunk with one of `terms`, by offset."""
+    for mark in WORD_BREAKS:
+        text = text.replace(mark, " ")
+    found, at = [], 0
+    for chunk in text.split():
+        at = text.index(chunk, at)
+        if set(analysis(chunk)[0]) & terms:
+            found.append((at, at + len(chunk)))
+        at += len(chunk)
+    return found
+
+
+@settings(max_examples=400)
+@given(st.lists(texts, min_size=1, max_size=6), st.sets(st.sampled_from(["X", "Y", "CNN", "الرئيس", "É", "A😀"])))
+def test_chunks_with_finds_the_chunks_holding_a_term_where_they_stand(batch, terms):
+    # the highlighter's question; asked before and after the memo has seen each text, of fresh or known chunks
+    memo = ChunkMemo(toy_analysis, 1_000)
+    for text in batch + batch:
+        assert memo.chunks_with(text, terms) == split_chunks_with(text, terms)
+        memo.text_terms(text)
+    assert memo.chunks_with(batch[0], list(terms)) == split_chunks_with(batch[0], terms)  # any collection
+
+
 def test_a_chunk_is_analyzed_once_whatever_the_width_of_the_text_holding_it():
     """An ASCII chunk is stored narrower than the Arabic or emoji text around it; it is still one chunk."""
     analysis = CountingAnalysis()

@@ -5,12 +5,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzers.registry import get_analyzer
+from analyzers.registry import composed_arabic_analyzer, get_analyzer
 from indexer.query.highlight import (
     MAX_WORD_CHARS, WordTerms, _window_counts, _word_end, _word_start, highlight_body, highlight_title, mark_spans,
 )
 
 ARABIC = get_analyzer("arabic")
+COMPOSED = composed_arabic_analyzer()  # the same analysis without a term_spans of its own
 MARKED = re.compile(r"<mark>(.*?)</mark>")
 
 
@@ -98,6 +99,30 @@ def test_remembered_chunks_give_the_spans_of_a_fresh_analysis(text, words):
     terms = terms_of(" ".join(words))
     whole = [(t.startchar, t.endchar) for t in ARABIC(text, chars=True, mode="index") if t.text in terms]
     assert SHARED_WORDS.spans(text, terms) == whole
+
+
+# Text a news body can hold around its words: diacritics, hamza forms, tatweel, joiners, Arabic-Indic digits,
+# Latin, the joining punctuation the chunk memo reads as spaces (/ - _ "), glued punctuation, odd spaces.
+WIDE_TEXT = st.text(st.sampled_from(list("وزيرالدفاعأإآؤئءةىبن") + ["\u064e", "\u0651", "\u0640", "\u200c", "\u200f",
+                                    "٣", "3", ".", "a", "B", "/", "-", "_", '"', "،", "(", "»", " ", "\n", "\u00a0"]),
+                    max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(WIDE_TEXT, st.integers(0, 2 ** 16))
+def test_both_highlight_paths_give_the_token_streams_spans(text, choice):
+    # the fused analyzer's own term_spans (compiled chunk memo) and the general inverted memo, over the same
+    # analysis: each must mark exactly the tokens of the whole text whose terms the query holds
+    tokens = [(t.text, t.startchar, t.endchar) for t in ARABIC(text, chars=True, mode="index")]
+    terms = {term for k, (term, _, _) in enumerate(tokens) if choice >> (k % 16) & 1} | {"وزير"}
+    whole = [(start, end) for term, start, end in tokens if term in terms]
+    assert WordTerms(ARABIC).spans(text, terms) == whole
+    assert WordTerms(COMPOSED).spans(text, terms) == whole
+
+
+def test_the_fused_analyzer_offers_its_own_spans_and_a_chain_does_not():
+    # so that the test above covers two paths, not one twice
+    assert hasattr(ARABIC, "term_spans") and not hasattr(COMPOSED, "term_spans")
 
 
 def _quadratic_window_counts(spans, words, windows):

@@ -29,12 +29,16 @@ class WordTerms:
     The memo is kept inverted, term -> chunks yielding it, so that a text's matching chunks are a few
     set intersections in C rather than a Python test of every distinct chunk; chunks never seen before
     are analyzed together in one analyzer call.
+
+    An analyzer with a `term_spans(text, terms)` of its own (the fused Arabic analyzer, whose compiled chunk
+    memo already knows each chunk's terms) is simply asked for the spans.
     """
 
     MAX_ENTRIES = 500_000  # distinct chunks remembered (tens of MB); a full memo is simply started afresh
 
     def __init__(self, analyzer):
         self.analyzer = analyzer
+        self._own_spans = getattr(analyzer, "term_spans", None)
         self._seen: set[str] = set()  # every chunk analyzed so far
         self._chunks_of: dict[str, set[str]] = {}  # term -> the seen chunks yielding it
         # the tokens of chunks that are not simply one word ("(الرئيس", "covid-19"); every other chunk that
@@ -45,6 +49,8 @@ class WordTerms:
         """(start, end) of every word of `text` whose analyzed form is one of `terms`."""
         if not terms or not text:
             return []
+        if self._own_spans is not None:
+            return self._own_spans(text, terms)
         distinct = set(text.split())
         if len(self._seen) >= self.MAX_ENTRIES:
             self._seen, self._chunks_of, self._tokens = set(), {}, {}
