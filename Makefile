@@ -12,7 +12,7 @@ CLUSTER_BUILT := $(CLUSTER_NODE)/target/.built
 
 .PHONY: demo test soak bench bench-deps browser-deps clean cluster-deps cluster test-cluster
 
-$(STAMP): pyproject.toml setup.py $(wildcard analyzers/*.py analyzers/*.pyx)
+$(STAMP): pyproject.toml setup.py $(wildcard analyzers/*.py analyzers/*.pyx analyzers/*.pxd)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,bench]'

@@ -27,6 +27,11 @@ def w3_per_document_reader(leaf) -> W3PerDocReader | None:
     return perdoc if isinstance(perdoc, W3PerDocReader) else None
 
 
+def segment_terms_reader(leaf):
+    """A segment reader's terms reader (the codec's, e.g. ArrayTermsReader), or None for another kind of reader."""
+    return getattr(leaf, "_terms", None)
+
+
 def length_codes_column(perdoc: W3PerDocReader, field: str):
     """The column reader of `field`'s length codes, or None when no document of the segment has the field."""
     name = length_column_name(field)

@@ -282,6 +282,17 @@ def test_posting_and_position_arrays(tmp_path, storage_kind):
             assert docnums.flags.aligned and positions.flags.aligned
             with pytest.raises(ValueError, match="positions"):
                 getattr(frequencies := leaf.postings("counts", "zeta"), "child", frequencies).position_arrays()
+            # the terms reader hands over the same arrays without a matcher, and None for an absent term
+            terms = leaf._terms
+            for term in ("zeta", "alpha", "nope"):
+                direct = terms.posting_arrays("text", term.encode())
+                if ("text", term) not in leaf:
+                    assert direct is None
+                    continue
+                found = leaf.postings("text", term)
+                found = getattr(found, "child", found)
+                assert [a.tolist() for a in direct] == [a.tolist() for a in found.posting_arrays()]
+            assert terms.posting_arrays("no-such-field", b"zeta") is None
 
 
 def test_matcher_moves_like_the_w3_matcher():

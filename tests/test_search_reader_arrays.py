@@ -156,3 +156,19 @@ def test_the_arrays_of_a_reopened_index_are_released_with_its_old_searcher(tmp_p
     gc.collect()
     assert before() is None
     store.close()
+
+
+def test_distinct_stories_counts_what_a_unique_of_the_story_ids_counts():
+    # stories as a rebuild gives them: 64-bit ids, shared by some documents, and -(docnum + 1) for the unmarked
+    class GivenStories(ReaderArrays):
+        def stories(self):
+            return given
+
+    ix = two_segment_index()
+    with ix.reader() as reader:
+        rng = np.random.default_rng(7)
+        given = rng.choice(np.array([2 ** 62 + 5, 17, 3, -4, -9], dtype=np.int64), size=reader.doc_count_all())
+        view = GivenStories(reader)
+        for size in (0, 1, 5, len(given)):
+            docnums = rng.choice(len(given), size=size, replace=False)
+            assert view.distinct_stories(docnums) == len(np.unique(given[docnums]))

@@ -51,6 +51,15 @@ def test_segment_readers_keep_a_w3_per_document_reader_in_perdoc(codec):
     assert whoosh_private.w3_per_document_reader(leaf) is leaf._perdoc
 
 
+@pytest.mark.parametrize("codec", [W3Codec, ArrayCodec])
+def test_segment_readers_keep_their_codecs_terms_reader_in_terms(codec):
+    leaf = _leaf(_index(codec))
+    terms = whoosh_private.segment_terms_reader(leaf)
+    assert terms is leaf._terms
+    assert ("body", "نص".encode()) in terms
+    assert isinstance(terms, codec().terms_reader(leaf._storage, leaf._segment).__class__)
+
+
 def test_length_columns_are_named_by_lenfield_and_read_in_one_slice():
     leaf = _leaf(_index())
     perdoc = whoosh_private.w3_per_document_reader(leaf)

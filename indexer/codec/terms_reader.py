@@ -113,6 +113,12 @@ class FieldTable:
             maxid=items["docnums"][end - 1],
         )
 
+    def posting_arrays(self, i: int) -> tuple:
+        """(docnums, weights) of term i: read-only views, the two arrays vectorized ranking reads."""
+        starts, arrays = self._items["term_starts"], self.arrays
+        start, end = starts[i], starts[i + 1]
+        return arrays["docnums"][start:end], arrays["weights"][start:end]
+
     def term_arrays(self, i: int) -> TermArrays:
         a, items = self.arrays, self._items
         start, end = items["term_starts"][i], items["term_starts"][i + 1]
@@ -204,6 +210,13 @@ class ArrayTermsReader(base.TermsReader):
         except TermNotFound:
             raise KeyError((fieldname, tbytes)) from None
         return table.doc_frequency(i)
+
+    def posting_arrays(self, fieldname: str, tbytes: bytes) -> tuple | None:
+        """(docnums, weights) of a term, or None when the segment lacks it: what a matcher's
+        `posting_arrays()` gives, without building the matcher (a query reads a term from every segment)."""
+        table = self._table(fieldname)
+        i = None if table is None else table.find(tbytes)
+        return None if i is None else table.posting_arrays(i)
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):
         table, i = self._find(fieldname, tbytes)

@@ -185,7 +185,7 @@ def _window(view, mask, scores, sort, offset, limit, terms, group: bool = False)
     stories = None
     if group:
         candidate_stories = view.stories()[candidates]
-        stories = len(np.unique(candidate_stories))
+        stories = view.distinct_stories(candidates)
         end = min(offset + limit, stories)
     if offset >= end:
         return Ranking(total, [], [], mask, terms, stories)

@@ -16,7 +16,7 @@ import numpy as np
 from whoosh.columns import NumericColumn
 from whoosh.util.numeric import byte_to_length
 
-from indexer.query.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, posting_arrays, segment_matcher
+from indexer.query.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, segment_posting_arrays
 from indexer.storage.schema import STORY_FIELD
 from indexer.whoosh_private import fixed_width_values, length_codes_column, w3_per_document_reader
 
@@ -142,11 +142,15 @@ class ReaderArrays:
         if field not in self.reader.schema:
             return EMPTY_DOCNUMS, EMPTY_WEIGHTS
         id_parts, tf_parts = [], []
+        try:
+            tbytes = term if isinstance(term, bytes) else self.reader.schema[field].to_bytes(term)
+        except Exception:  # noqa: BLE001 - a value the field cannot encode matches nothing (as in segment_matcher)
+            return EMPTY_DOCNUMS, EMPTY_WEIGHTS
         for leaf, offset, deletions in self._leaves:
-            matcher = segment_matcher(leaf, field, term)
-            if matcher is None:
+            found = segment_posting_arrays(leaf, field, term, tbytes)
+            if found is None:
                 continue
-            ids, tfs = posting_arrays(matcher)
+            ids, tfs = found
             if offset:
                 ids = ids + np.int32(offset)
             if deletions:
@@ -213,6 +217,19 @@ class ReaderArrays:
         start = np.searchsorted(sorted_stories, story, side="left")
         end = np.searchsorted(sorted_stories, story, side="right")
         return docnums[start:end]
+
+    def distinct_stories(self, docnums: np.ndarray) -> int:
+        """How many stories the documents `docnums` belong to: a scatter into the reader's dense story numbers
+        (built once), where counting the distinct ids of every match hashed them per query."""
+        stories = self.stories()  # before `shared` below, whose lock is not reentrant
+
+        def dense():
+            distinct, numbers = np.unique(stories, return_inverse=True)
+            return numbers.astype(np.int32), len(distinct)
+        numbers, count = self.shared("stories:dense", dense)
+        seen = np.zeros(count, dtype=bool)
+        seen[numbers[docnums]] = True
+        return int(np.count_nonzero(seen))
 
     def newest_published(self) -> int | None:
         """The newest live article's publication time (as `published`), or None when none is dated: the

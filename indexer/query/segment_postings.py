@@ -11,6 +11,7 @@ import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 
 from indexer.codec.runs import span_indices
+from indexer.whoosh_private import segment_terms_reader
 
 EMPTY_DOCNUMS = np.zeros(0, dtype=np.int32)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
@@ -26,6 +27,18 @@ def segment_matcher(leaf, field: str, term: str):
     while isinstance(matcher, FilterMatcher):
         matcher = matcher.child
     return matcher
+
+
+def segment_posting_arrays(leaf, field: str, term: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+    """`posting_arrays` of the segment's matcher for `term` (`tbytes` as the field encodes it), None when absent.
+
+    An array-codec segment answers from its terms reader without a matcher: ranking reads every query term
+    from every segment, and building Whoosh's matcher cost more than the lookup itself."""
+    direct = getattr(segment_terms_reader(leaf), "posting_arrays", None)
+    if direct is not None:
+        return direct(field, tbytes)
+    matcher = segment_matcher(leaf, field, term)
+    return None if matcher is None else posting_arrays(matcher)
 
 
 def has_arrays(matcher) -> bool:
