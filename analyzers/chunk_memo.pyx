@@ -229,17 +229,28 @@ cdef class ChunkMemo:
 
     def text_terms(self, str text):
         """(the terms of `text` in order, how many of its words come before the first term; 0 if none)."""
+        return self._read(text, None)
+
+    def chunks_with(self, str text, terms):
+        """(start, end) of every chunk of `text`, in text order, that yields one of `terms` (a set).
+
+        Highlighting asks this of each hit's title and body: every chunk is one probe of the memo, and
+        only the few that match become Python strings, to have their words' offsets read."""
+        return self._read(text, terms if isinstance(terms, (set, frozenset)) else frozenset(terms))
+
+    cdef object _read(self, str text, object wanted):
+        """One pass over the chunks of `text`: `text_terms` when `wanted` is None, else `chunks_with`."""
         if self.used >= self.limit:
             self._release_entries()
         cdef int kind = PyUnicode_KIND(text)
         cdef const void* data = PyUnicode_DATA(text)
         cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), position = 0, index, first = 0
-        cdef bint found = False, more
+        cdef bint found = False, more, spans_wanted = wanted is not None
         cdef Py_UCS4 buffers[2][64]
         cdef Span spans[2]
         cdef int current = 0
         cdef Slot* slot
-        cdef list terms = []
+        cdef list out = []
         spans[0].owned = spans[1].owned = NULL
         try:
             more = _next_span(&spans[0], kind, data, length, &position, buffers[0])
@@ -252,47 +263,23 @@ cdef class ChunkMemo:
                 index = self._slot_of(text, &spans[current])
                 _free_span(&spans[current])
                 slot = &self.slots[index]
-                if not found:
-                    first += slot.skip
-                    found = slot.terms != NULL
-                if slot.terms != NULL:
-                    if slot.several:
-                        terms.extend(<tuple> slot.terms)
-                    else:
-                        PyList_Append(terms, <object> slot.terms)
+                if spans_wanted:
+                    if slot.terms != NULL and _yields_one_of(slot, wanted):
+                        PyList_Append(out, (spans[current].start, spans[current].start + spans[current].length))
+                else:
+                    if not found:
+                        first += slot.skip
+                        found = slot.terms != NULL
+                    if slot.terms != NULL:
+                        if slot.several:
+                            out.extend(<tuple> slot.terms)
+                        else:
+                            PyList_Append(out, <object> slot.terms)
                 current = 1 - current
         finally:
             _free_span(&spans[0])
             _free_span(&spans[1])
-        return terms, (first if found else 0)
-
-    def chunks_with(self, str text, terms):
-        """(start, end) of every chunk of `text`, in text order, that yields one of `terms` (a set).
-
-        Highlighting asks this of each hit's title and body: every chunk is one probe of the memo, and
-        only the few that match become Python strings, to have their words' offsets read."""
-        if self.used >= self.limit:
-            self._release_entries()
-        if not isinstance(terms, (set, frozenset)):
-            terms = frozenset(terms)
-        cdef int kind = PyUnicode_KIND(text)
-        cdef const void* data = PyUnicode_DATA(text)
-        cdef Py_ssize_t length = PyUnicode_GET_LENGTH(text), position = 0, index
-        cdef Py_UCS4 buffer[64]
-        cdef Span span
-        cdef Slot* slot
-        cdef list found = []
-        span.owned = NULL
-        try:
-            while _next_span(&span, kind, data, length, &position, buffer):
-                index = self._slot_of(text, &span)
-                _free_span(&span)
-                slot = &self.slots[index]
-                if slot.terms != NULL and _yields_one_of(slot, terms):
-                    PyList_Append(found, (span.start, span.start + span.length))
-        finally:
-            _free_span(&span)
-        return found
+        return out if spans_wanted else (out, (first if found else 0))
 
     cdef inline Py_ssize_t _slot_of(self, str text, const Span* span) except -1:
         """The slot of the span's chunk, analyzing the chunk first when the memo has not seen it."""

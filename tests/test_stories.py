@@ -305,3 +305,31 @@ def test_the_eval_ranks_every_article_of_a_story(tmp_path):
     """rank_ids (what the eval measures) is not grouped: each outlet's article of one story counts."""
     with open_engine(tmp_path / "unused").scratch(THREE_OUTLETS + OTHERS, "arabic") as scratch:
         assert set(scratch.rank_ids("البنك المركزي الأردني يرفع الفائدة", 10)[:3]) == {"sky-1", "arabiya-1", "bbc-1"}
+
+
+class _GivenMembers:
+    """The two things `newest_members` reads of a reader: publication times and ids (counting id reads)."""
+
+    def __init__(self, published, ids):
+        self._published, self._ids, self.id_reads = np.array(published, dtype=np.int64), ids, 0
+
+    def published(self):
+        return self._published
+
+    def doc_id(self, docnum):
+        self.id_reads += 1
+        return self._ids[docnum]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(st.sampled_from([-1, 5, 9, 10 ** 15]), st.text("abc", min_size=1, max_size=3)),
+                max_size=12, unique_by=lambda row: row[1]))
+def test_story_members_come_newest_first_undated_last_ties_by_id(rows):
+    from indexer.query.search import newest_members
+
+    view = _GivenMembers([p for p, _ in rows], [doc_id for _, doc_id in rows])
+    docnums = list(range(len(rows)))
+    expected = sorted(docnums, key=lambda d: (rows[d][0] < 0, -rows[d][0], rows[d][1]))
+    assert newest_members(view, docnums) == expected
+    # an id is read only where a publication time is shared
+    assert view.id_reads == sum(1 for d in docnums if sum(p == rows[d][0] for p, _ in rows) > 1)

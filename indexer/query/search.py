@@ -8,6 +8,8 @@ with related ones; `rank_ids` is the same ranking reduced to ids, for the eval c
 from __future__ import annotations
 
 import time
+from itertools import groupby
+
 import numpy as np
 from whoosh.util.times import datetime_to_long
 
@@ -28,6 +30,7 @@ from indexer.stories.assign import parse_story_text, story_text
 
 SUGGEST_BELOW = 5  # below this many hits, rare words are also offered a "هل تقصد" correction
 RELATED_COUNT = 5
+REMEMBERED_MEMBERS = 50_000  # story members' summaries kept per reader (a few hundred bytes each)
 
 
 def search(searcher, view: ReaderArrays, request: SearchRequest, synonyms: Synonyms | None = None) -> dict:
@@ -105,15 +108,34 @@ def hit_story(searcher, view: ReaderArrays, docnum: int) -> dict | None:
         return None
     members = view.story_members(story)
     others = newest_members(view, [int(other) for other in members if other != docnum])[:response.STORY_OTHERS_SHOWN]
-    return response.story(story_text(story), len(members),
-                          [response.story_member(searcher.stored_fields(other)) for other in others])
+    return response.story(story_text(story), len(members), [shown_member(searcher, view, other) for other in others])
+
+
+def shown_member(searcher, view: ReaderArrays, docnum: int) -> dict:
+    """A story member as a hit lists it, remembered per reader (a copy each time): the stories in the news
+    come back query after query, and each member shown costs a read of all its stored fields, body and all."""
+    remembered = view.shared("story:shown_members", dict)
+    member = remembered.get(docnum)
+    if member is None:
+        if len(remembered) >= REMEMBERED_MEMBERS:
+            remembered.clear()
+        member = remembered[docnum] = response.story_member(searcher.stored_fields(docnum))
+    return dict(member)
 
 
 def newest_members(view: ReaderArrays, docnums: list[int]) -> list[int]:
     """Documents newest first, undated last, ties by id (as the cluster engine sorts a story), from the
-    reader's arrays, so that a story of many articles reads only the stored fields it shows."""
+    reader's arrays, so that a story of many articles reads only the stored fields it shows: an id (a stored
+    field) is read only to order documents published at the same time."""
     published = view.published()
-    return sorted(docnums, key=lambda d: (published[d] < 0, -int(published[d]), view.doc_id(d)))
+
+    def moment(docnum: int) -> tuple[bool, int]:
+        return published[docnum] < 0, -int(published[docnum])
+    ordered = []
+    for _, same_time in groupby(sorted(docnums, key=moment), key=moment):
+        same_time = list(same_time)
+        ordered.extend(sorted(same_time, key=view.doc_id) if len(same_time) > 1 else same_time)
+    return ordered
 
 
 def get_story(searcher, view: ReaderArrays, story_id: str) -> dict | None:
