@@ -12,7 +12,7 @@ CLUSTER_BUILT := $(CLUSTER_NODE)/target/.built
 
 .PHONY: demo test soak bench bench-deps browser-deps clean cluster-deps cluster test-cluster
 
-$(STAMP): pyproject.toml setup.py $(wildcard analyzers/*.py analyzers/*.pyx analyzers/*.pxd)
+$(STAMP): pyproject.toml setup.py $(wildcard analyzers/*.py analyzers/*.pyx analyzers/*.pxd indexer/codec/*.pyx)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,bench]'
@@ -66,4 +66,4 @@ bench: $(STAMP) bench-deps cluster-deps
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) index_data/index .pytest_cache build analyzers/*.c analyzers/*.so
+	rm -rf $(VENV) index_data/index .pytest_cache build analyzers/*.c analyzers/*.so indexer/codec/*.c indexer/codec/*.so

@@ -1,12 +1,11 @@
 """The array codec's terms reader: Whoosh's lexicon, term info and matcher API over one segment's array file.
 
-Terms are kept as one byte blob per field with their offsets; a lookup bisects a small in-memory index of
-every 64th term (built on first use of the field) and then the blob, so neither opening a segment nor the
-first query on a big field builds a full term list or dict.
+Terms are kept as one byte blob per field with their offsets; a lookup is a compiled binary search over the
+mapped blob (`sorted_terms`), so neither opening a segment nor the first query on a big field builds a term
+list or dict.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from functools import cached_property
 
 from whoosh.codec import base
@@ -15,14 +14,11 @@ from whoosh.reading import TermInfo, TermNotFound
 from indexer.codec.file import open_array_file
 from indexer.codec.matcher import ArrayMatcher, TermArrays
 from indexer.codec.postings import CODE_LENGTHS, POSITIONS
+from indexer.codec.sorted_terms import SortedTerms
 
 # byte code -> field length as Python ints (Whoosh's byte_to_length)
 LENGTHS_BY_CODE = CODE_LENGTHS.tolist()
 
-
-# Terms per entry of the in-memory terms index: a lookup bisects the index, then at most 6 terms of the blob.
-INDEX_INTERVAL = 64
-FOUND_LIMIT = 1 << 16  # looked-up terms remembered per field before the memo starts over
 ITERATION_CHUNK = 4096  # offsets converted to Python ints at a time when walking the terms in order
 
 
@@ -36,21 +32,13 @@ class FieldTable:
         # the same arrays as memoryviews: indexing one gives a Python int or float, 3x faster than numpy
         self._items = {name: memoryview(array) for name, array in arrays.items()}
         self._offsets = self._items["term_offsets"]
-        self._found: dict[bytes, int | None] = {}
         # files written before the terms index existed end every term with a separator byte
         self._trailing = len(arrays.get("term_separator", ()))
+        self._sorted = SortedTerms(arrays["term_bytes"], arrays["term_offsets"], self.count, self._trailing)
 
     @cached_property
     def _blob(self) -> bytes:
         return self.arrays["term_bytes"].tobytes()
-
-    @cached_property
-    def _index(self) -> list[bytes]:
-        """Every INDEX_INTERVAL-th term, built on first use of the field (about 1% of the field's terms)."""
-        offsets, blob, trailing = self.arrays["term_offsets"], self._blob, self._trailing
-        starts = offsets[0:self.count:INDEX_INTERVAL].tolist()
-        ends = offsets[1:self.count + 1:INDEX_INTERVAL].tolist()
-        return [blob[a:b - trailing] for a, b in zip(starts, ends)]
 
     def term(self, i: int) -> bytes:
         offsets = self._offsets
@@ -65,32 +53,12 @@ class FieldTable:
 
     def lower_bound(self, tbytes: bytes) -> int:
         """Index of the first term >= tbytes."""
-        sampled = bisect_right(self._index, tbytes)
-        if sampled == 0:
-            return 0
-        low = (sampled - 1) * INDEX_INTERVAL  # term(low) <= tbytes < term(low + INDEX_INTERVAL)
-        high = min(low + INDEX_INTERVAL, self.count)
-        while low < high:
-            middle = (low + high) // 2
-            if self.term(middle) < tbytes:
-                low = middle + 1
-            else:
-                high = middle
-        return low
+        return self._sorted.lower_bound(tbytes)
 
     def find(self, tbytes: bytes) -> int | None:
-        """Index of `tbytes`, or None. Answers are remembered: query terms repeat (Zipf), and a dict hit is
-        ~20x cheaper than the bisection."""
-        found = self._found
-        try:
-            return found[tbytes]
-        except KeyError:
-            pass
-        i = self.lower_bound(tbytes)
-        if len(found) >= FOUND_LIMIT:
-            found.clear()
-        found[tbytes] = i = i if i < self.count and self.term(i) == tbytes else None
-        return i
+        """Index of `tbytes`, or None."""
+        i = self._sorted.find(tbytes)
+        return None if i < 0 else i
 
     def term_weight(self, i: int) -> float:
         return self._items["term_weight"][i]
