@@ -70,12 +70,9 @@ def text_terms(text: str) -> list[str]:
 
 @lru_cache(maxsize=_MATCHED_CHUNKS)
 def _chunk_tokens(chunk: str) -> tuple[tuple[str, int, int], ...]:
-    """(term, start, end) of each indexed word of a chunk, offsets within the chunk (what `_general` yields)."""
-    if is_one_word(chunk):
-        term = indexed_term(chunk)
-        return ((term, 0, len(chunk)),) if term else ()
-    found = ((indexed_term(match.group()), match.start(), match.end()) for match in WORD_PATTERN.finditer(chunk))
-    return tuple(token for token in found if token[0])
+    """(term, start, end) of each token the analyzer gives a chunk, offsets within the chunk; asked only of
+    the few chunks a highlighter marks, and remembered."""
+    return tuple((t.text, t.startchar, t.endchar) for t in FusedArabicAnalyzer()(chunk, chars=True, mode="index"))
 
 
 def term_spans(text: str, terms: frozenset[str] | set[str]) -> list[tuple[int, int]]:

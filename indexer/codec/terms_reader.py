@@ -115,17 +115,19 @@ class ArrayTermsReader(base.TermsReader):
             table = self._tables[fieldname] = FieldTable(self._file.kind(fieldname), self._file.arrays(fieldname))
         return table
 
-    def _find(self, fieldname: str, tbytes: bytes) -> tuple[FieldTable, int]:
+    def _lookup(self, fieldname: str, tbytes: bytes) -> tuple[FieldTable | None, int | None]:
+        """(the field's table, the term's index in it); None for what the segment lacks."""
         table = self._table(fieldname)
-        i = None if table is None else table.find(tbytes)
+        return table, None if table is None else table.find(tbytes)
+
+    def _find(self, fieldname: str, tbytes: bytes) -> tuple[FieldTable, int]:
+        table, i = self._lookup(fieldname, tbytes)
         if i is None:
             raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
         return table, i
 
     def __contains__(self, term) -> bool:
-        fieldname, tbytes = term
-        table = self._table(fieldname)
-        return table is not None and table.find(tbytes) is not None
+        return self._lookup(*term)[1] is not None
 
     def indexed_field_names(self):
         return list(self._fieldnames)
@@ -182,8 +184,7 @@ class ArrayTermsReader(base.TermsReader):
     def posting_arrays(self, fieldname: str, tbytes: bytes) -> tuple | None:
         """(docnums, weights) of a term, or None when the segment lacks it: what a matcher's
         `posting_arrays()` gives, without building the matcher (a query reads a term from every segment)."""
-        table = self._table(fieldname)
-        i = None if table is None else table.find(tbytes)
+        table, i = self._lookup(fieldname, tbytes)
         return None if i is None else table.posting_arrays(i)
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):
