@@ -1,4 +1,4 @@
-"""The analyzer modules that setup.py compiles are built, and built from their current source.
+"""The modules that setup.py compiles are built, and built from their current source.
 
 An edited `stem.py` next to an older compiled `stem` would be shadowed by it: the tests, the benchmarks
 and the server would all run the old rules without a word. `make` rebuilds when a source changes; this
