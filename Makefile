@@ -13,7 +13,7 @@ CLUSTER_BUILT := $(CLUSTER_NODE)/target/.built
 .PHONY: demo test soak bench bench-deps browser-deps clean cluster-deps cluster test-cluster
 
 $(STAMP): pyproject.toml setup.py $(wildcard analyzers/*.py analyzers/*.pyx analyzers/*.pxd indexer/codec/*.py indexer/codec/*.pyx \
-                                    indexer/query/*.py)
+                                    $(foreach dir,build ingest query stories,indexer/$(dir)/*.py))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,bench]'
@@ -67,5 +67,4 @@ bench: $(STAMP) bench-deps cluster-deps
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) index_data/index .pytest_cache build analyzers/*.c analyzers/*.so indexer/codec/*.c indexer/codec/*.so \
-		indexer/query/*.c indexer/query/*.so
+	rm -rf $(VENV) index_data/index .pytest_cache build analyzers/*.c analyzers/*.so $(foreach dir,build codec ingest query stories,indexer/$(dir)/*.c indexer/$(dir)/*.so)
