@@ -14,7 +14,7 @@ from indexer.query.reader_arrays import ReaderArrays
 from indexer.query.phrase_match import phrase_hits
 from indexer.query.parser import parse_query
 from indexer.query.ranking import Filters, rank
-from indexer.storage.schema import build_schema, document_fields
+from indexer.storage.schema import SUMMARY_FIELD, build_schema, document_fields
 from indexer.query.segment_postings import has_arrays, segment_matcher
 from index_probe import rank_text
 
@@ -59,6 +59,39 @@ def test_live_mask_lengths_and_dates_match_the_per_document_api(codec):
         assert [value >= 0 for value in published.tolist()] == [date is not None for date in stored]
         dated = [d for d, date in enumerate(stored) if date is not None]
         assert sorted(dated, key=lambda d: (published[d], d)) == sorted(dated, key=lambda d: (stored[d], d))
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_summaries_from_the_column_show_what_the_stored_fields_show(codec):
+    """Hits, story members and related articles read an article's summary from the column, ids included;
+    every field a summary shows comes out as it does from the stored fields (dates, missing urls, Arabic)."""
+    from indexer.query import response
+
+    ix = two_segment_index(codec)
+    with ix.reader() as reader:
+        view = ReaderArrays(reader)
+        assert reader.has_column(SUMMARY_FIELD)
+        for docnum in reader.all_doc_ids():
+            stored = reader.stored_fields(docnum)
+            assert response.summary(view.summary(docnum)) == response.summary(stored)
+            assert response.story_member(view.summary(docnum)) == response.story_member(stored)
+            assert view.doc_id(docnum) == stored["id"]
+
+
+def test_an_index_built_before_the_summary_column_reads_summaries_from_the_stored_fields():
+    schema = build_schema("arabic")
+    schema.remove(SUMMARY_FIELD)
+    ix = RamStorage().create_index(schema)
+    with ix.writer() as writer:
+        for article in FIRST[:3]:
+            fields = document_fields(article)
+            del fields[SUMMARY_FIELD]
+            writer.add_document(**fields)
+    with ix.reader() as reader:
+        view = ReaderArrays(reader)
+        assert SUMMARY_FIELD not in reader.schema
+        assert [view.doc_id(docnum) for docnum in range(3)] == ["a0", "a1", "a2"]
+        assert view.summary(1) == reader.stored_fields(1)
 
 
 @pytest.mark.parametrize("codec", CODECS)

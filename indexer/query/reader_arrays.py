@@ -17,7 +17,7 @@ from whoosh.columns import NumericColumn
 from whoosh.util.numeric import byte_to_length
 
 from indexer.query.segment_postings import EMPTY_DOCNUMS, EMPTY_WEIGHTS, segment_posting_arrays
-from indexer.storage.schema import STORY_FIELD
+from indexer.storage.schema import STORY_FIELD, SUMMARY_FIELD, read_summary
 from indexer.whoosh_private import fixed_width_values, length_codes_column, w3_per_document_reader
 
 POSTINGS_CACHE_ENTRIES = 16_000_000  # postings and score entries held per reader (at most ~130 MB of arrays)
@@ -59,11 +59,24 @@ class ReaderArrays:
                 for term, info in self.reader.iter_field(field)}
 
     def doc_id(self, docnum: int) -> str:
-        """The stored `id` of a document number (memoized: eval asks for the same top documents often)."""
+        """The `id` of a document number (memoized: eval and the stories ask for the same documents often)."""
         doc_id = self._doc_ids.get(docnum)
         if doc_id is None:
-            doc_id = self._doc_ids[docnum] = self.reader.stored_fields(docnum)["id"]
+            doc_id = self._doc_ids[docnum] = self.summary(docnum).get("id", "")
         return doc_id
+
+    def summary(self, docnum: int) -> dict:
+        """The stored fields a result shows about a document (SUMMARY_KEYS), from the summary column; an index
+        built before it had one gives all its stored fields."""
+        column = self.shared("summary:column", self._summary_column)[0]
+        if column is None:
+            return self.reader.stored_fields(docnum)
+        return read_summary(column[docnum])
+
+    def _summary_column(self) -> tuple:
+        reader = self.reader
+        present = SUMMARY_FIELD in reader.schema and reader.has_column(SUMMARY_FIELD)
+        return (reader.column_reader(SUMMARY_FIELD, translate=False) if present else None,)
 
     # --- lengths ---------------------------------------------------------------------------------
 
@@ -141,28 +154,36 @@ class ReaderArrays:
         """The live postings of every segment (views of the index's arrays where no copy is needed)."""
         if field not in self.reader.schema:
             return EMPTY_DOCNUMS, EMPTY_WEIGHTS
-        id_parts, tf_parts = [], []
         try:
             tbytes = term if isinstance(term, bytes) else self.reader.schema[field].to_bytes(term)
         except Exception:  # noqa: BLE001 - a value the field cannot encode matches nothing (as in segment_matcher)
             return EMPTY_DOCNUMS, EMPTY_WEIGHTS
+        parts = []  # (offset, segment-local docnums, term frequencies) of each segment holding the term
         for leaf, offset, deletions in self._leaves:
             found = segment_posting_arrays(leaf, field, term, tbytes)
             if found is None:
                 continue
             ids, tfs = found
-            if offset:
-                ids = ids + np.int32(offset)
             if deletions:
-                keep = self.live[ids]
+                keep = self.live[ids + np.int32(offset)]
                 ids, tfs = ids[keep], tfs[keep]
-            id_parts.append(ids)
-            tf_parts.append(tfs)
-        if not id_parts:
+            parts.append((offset, ids, tfs))
+        if not parts:
             return EMPTY_DOCNUMS, EMPTY_WEIGHTS
-        if len(id_parts) == 1:
-            return id_parts[0], tf_parts[0]
-        return np.concatenate(id_parts), np.concatenate(tf_parts)
+        if len(parts) == 1:
+            offset, ids, tfs = parts[0]
+            return (ids + np.int32(offset) if offset else ids), tfs
+        # one copy into arrays of the final size: shifting each segment's docnums and then concatenating
+        # copied every posting twice (a large index has a segment per 16,000 articles)
+        total = sum(len(ids) for _, ids, _ in parts)
+        all_ids, all_tfs = np.empty(total, dtype=np.int32), np.empty(total, dtype=np.float32)
+        at = 0
+        for offset, ids, tfs in parts:
+            end = at + len(ids)
+            np.add(ids, np.int32(offset), out=all_ids[at:end])
+            all_tfs[at:end] = tfs
+            at = end
+        return all_ids, all_tfs
 
     # --- keyword facets and filters --------------------------------------------------------------
 

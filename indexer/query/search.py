@@ -30,7 +30,7 @@ from indexer.stories.assign import parse_story_text, story_text
 
 SUGGEST_BELOW = 5  # below this many hits, rare words are also offered a "هل تقصد" correction
 RELATED_COUNT = 5
-REMEMBERED_MEMBERS = 50_000  # story members' summaries kept per reader (a few hundred bytes each)
+REMEMBERED_MEMBERS = 50_000  # story members as hits list them, kept per reader (a few hundred bytes each)
 
 
 def search(searcher, view: ReaderArrays, request: SearchRequest, synonyms: Synonyms | None = None) -> dict:
@@ -45,7 +45,7 @@ def search(searcher, view: ReaderArrays, request: SearchRequest, synonyms: Synon
     hits = [response.hit(searcher.stored_fields(docnum), score, words, ranking.terms)
             for docnum, score in zip(ranking.docnums, ranking.scores)]
     for hit, docnum in zip(hits, ranking.docnums):
-        hit["story"] = hit_story(searcher, view, docnum)
+        hit["story"] = hit_story(view, docnum)
     suggestion = None
     if request.q and EXACT_FIELD in searcher.schema:
         # with few hits, rare words are suspects too; with many, only words the index never saw
@@ -96,30 +96,30 @@ def get_document(searcher, view: ReaderArrays, doc_id: str) -> dict | None:
     docnum = searcher.document_number(id=doc_id)
     if docnum is None or searcher.reader().is_deleted(docnum):
         return None
-    related = [response.related_hit(searcher.stored_fields(other), score)
+    related = [response.related_hit(view.summary(other), score)
                for other, score in related_docnums(searcher, view, docnum, RELATED_COUNT)]
     return response.document(searcher.stored_fields(docnum), related)
 
 
-def hit_story(searcher, view: ReaderArrays, docnum: int) -> dict | None:
+def hit_story(view: ReaderArrays, docnum: int) -> dict | None:
     """The story of a hit: its id and size, and its other members newest first (STORY_OTHERS_SHOWN at most)."""
     story = int(view.stories()[docnum])
     if story < 0:  # indexed before stories were
         return None
     members = view.story_members(story)
     others = newest_members(view, [int(other) for other in members if other != docnum])[:response.STORY_OTHERS_SHOWN]
-    return response.story(story_text(story), len(members), [shown_member(searcher, view, other) for other in others])
+    return response.story(story_text(story), len(members), [shown_member(view, other) for other in others])
 
 
-def shown_member(searcher, view: ReaderArrays, docnum: int) -> dict:
+def shown_member(view: ReaderArrays, docnum: int) -> dict:
     """A story member as a hit lists it, remembered per reader (a copy each time): the stories in the news
-    come back query after query, and each member shown costs a read of all its stored fields, body and all."""
+    come back query after query, and each member shown costs a column read and a JSON decode."""
     remembered = view.shared("story:shown_members", dict)
     member = remembered.get(docnum)
     if member is None:
         if len(remembered) >= REMEMBERED_MEMBERS:
             remembered.clear()
-        member = remembered[docnum] = response.story_member(searcher.stored_fields(docnum))
+        member = remembered[docnum] = response.story_member(view.summary(docnum))
     return dict(member)
 
 
@@ -145,7 +145,7 @@ def get_story(searcher, view: ReaderArrays, story_id: str) -> dict | None:
     if not len(members):
         return None
     shown = newest_members(view, [int(docnum) for docnum in members])[:response.MAX_STORY_MEMBERS]
-    return response.story_page(story_id, [response.story_member(searcher.stored_fields(docnum)) for docnum in shown])
+    return response.story_page(story_id, [response.story_member(view.summary(docnum)) for docnum in shown])
 
 
 def rank_ids(view: ReaderArrays, text: str, depth: int, synonyms: Synonyms | None = None,

@@ -4,10 +4,11 @@ Both live here so that indexing, evaluation and search agree on field names by c
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import NamedTuple, Union
 
-from whoosh.columns import NumericColumn
+from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from analyzers.registry import get_analyzer
@@ -31,6 +32,11 @@ BODY_DIGEST = "body_digest"
 STORY_FIELD = "story"
 NO_STORY = (1 << 64) - 1  # the story column's value for a document indexed without one (NUMERIC's default)
 STORY_BANDS_FIELD = "story_bands"
+# What a result shows about an article (`response.summary`) again, as JSON in a column: a story lists up to
+# ten other members beside each hit and orders members published at the same moment by id, and reading a few
+# hundred bytes from a column costs a tenth of reading an article's stored fields, body and all.
+SUMMARY_FIELD = "summary"
+SUMMARY_KEYS = ("id", "title", "url", "source", "category", "published")
 # The schema's facts, told once here; every other module imports them.
 EXACT_FIELD = "exact"  # title and body again, normalized only (EXACT_ANALYZER)
 LEAD_FIELD = "lead"  # the body's first LEAD_WORDS words again
@@ -107,7 +113,8 @@ def build_schema(analyzer_name: str = "arabic") -> Schema:
         author=STORED(),
         body_digest=ID(stored=False),
         **{STORY_FIELD: COLUMN(NumericColumn("Q", default=NO_STORY)),
-           STORY_BANDS_FIELD: HexKeys()},
+           STORY_BANDS_FIELD: HexKeys(),
+           SUMMARY_FIELD: COLUMN(VarBytesColumn())},
     )
 
 
@@ -128,7 +135,22 @@ def document_fields(article: Article, story: StoryMark | None = None) -> dict:
     if story is not None:
         fields[STORY_FIELD] = story.story
         fields[STORY_BANDS_FIELD] = story.bands
+    fields[SUMMARY_FIELD] = summary_value(fields)
     return fields
+
+
+def summary_value(fields: Mapping[str, object]) -> bytes:
+    """The summary column's value: the SUMMARY_KEYS a document has, as the stored fields give them (the time
+    as ISO text, which `response.utc_timestamp` reads as it reads the stored datetime)."""
+    summary = {key: fields[key] for key in SUMMARY_KEYS if fields.get(key) is not None}
+    if "published" in summary:
+        summary["published"] = summary["published"].isoformat()
+    return json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def read_summary(value: bytes) -> dict:
+    """A summary column value back as the dict of stored fields it restates."""
+    return json.loads(value)
 
 
 def lead_text(body: str, words: int = LEAD_WORDS) -> str:
