@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from benchmarks.memory import rss_bytes
 from benchmarks.stats import latency_summary, rate
 
 HOST = "127.0.0.1"
@@ -186,7 +187,18 @@ def process_group_cpu_seconds(pgid: int) -> float | None:
 
     None where /proc is not available; processes that exit meanwhile are simply not counted.
     """
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    group = _process_group(pgid)
+    return None if group is None else sum(group.values())
+
+
+def process_group_rss_mib(pgid: int) -> dict[int, float]:
+    """Resident memory of each live process of a process group, by pid ({} where /proc is not available)."""
+    return {pid: round(rss_bytes(pid) / 2**20, 1) for pid in _process_group(pgid) or {}}
+
+
+def _process_group(pgid: int) -> dict[int, float] | None:
+    """pid -> user + system CPU seconds of each live process of the group, read from /proc/<pid>/stat."""
+    group, tick = {}, os.sysconf("SC_CLK_TCK")
     try:
         entries = os.listdir("/proc")
     except OSError:
@@ -200,8 +212,8 @@ def process_group_cpu_seconds(pgid: int) -> float | None:
         except OSError:
             continue
         if int(fields[2]) == pgid:  # fields after the command: state, ppid, pgrp, ..., utime (11), stime (12)
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+            group[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    return group
 
 
 def run_python_load(base: str, paths: Sequence[str], seconds: float, concurrency: int) -> dict:
@@ -260,8 +272,10 @@ def measure_http(index_root: Path, repo_root: Path, queries: Sequence[str], seco
         else:
             result = run_python_load(base, paths, seconds, concurrency)
         server_after = process_group_cpu_seconds(server_group)
+        rss = process_group_rss_mib(server_group)  # after the load: what each worker grew to serving it
     result.update({"concurrency": concurrency, "workers": workers,
-                   "errors": result["socket_errors"] + result["non_2xx"]})
+                   "errors": result["socket_errors"] + result["non_2xx"],
+                   "master_rss_mib": rss.pop(server_group, None), "worker_rss_mib": sorted(rss.values())})
     if server_before is not None and server_after is not None and result["requests"]:
         # the server's own CPU per request: what throughput would be with the cores to itself
         result["server_cpu_ms_per_request"] = round((server_after - server_before) * 1000 / result["requests"], 3)

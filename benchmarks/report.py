@@ -147,11 +147,14 @@ def http_section(results: dict) -> tuple[str, list[str], list[list[str]]] | None
     if not run:
         return None
     headers = ["docs", "tool", "workers", "concurrency", "seconds", "requests", "requests/s", "p50 ms", "p99 ms",
-               "errors"]
+               "errors", "RSS MiB per worker (master)"]
+    workers_rss = " / ".join(fmt_int(mib) for mib in run.get("worker_rss_mib") or ()) or MISSING
+    if run.get("master_rss_mib") is not None:
+        workers_rss += f" ({fmt_int(run['master_rss_mib'])})"
     rows = [[fmt_int(run.get("docs")), run.get("tool", MISSING), str(run.get("workers", MISSING)),
              str(run.get("concurrency", MISSING)), f"{run.get('seconds', 0):.0f}", fmt_int(run.get("requests")),
              fmt_int(run.get("requests_per_s")), fmt_ms(run.get("p50_ms")), fmt_ms(run.get("p99_ms")),
-             fmt_int(run.get("errors"))]]
+             fmt_int(run.get("errors")), workers_rss]]
     return "HTTP through gunicorn on loopback (no Lucene HTTP peer)", headers, rows
 
 

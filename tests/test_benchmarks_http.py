@@ -117,3 +117,14 @@ def test_process_group_cpu_counts_this_process():
         pass
     group = process_group_cpu_seconds(os.getpgrp())
     assert group is not None and group >= time.process_time() - 0.05
+
+
+def test_process_group_rss_names_this_process_with_its_resident_memory():
+    import os
+
+    from benchmarks.http_load import process_group_rss_mib
+    from benchmarks.memory import rss_bytes
+
+    group = process_group_rss_mib(os.getpgrp())
+    assert os.getpid() in group
+    assert abs(group[os.getpid()] - rss_bytes(os.getpid()) / 2**20) < 64  # MiB; this process keeps running

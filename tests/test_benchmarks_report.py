@@ -15,7 +15,8 @@ RESULTS = {
     "search": [{"docs": 10_000, "count": 2000, "p50_ms": 4.0, "p95_ms": 12.0,
                 "lucene_p50_ms": 0.8, "lucene_p95_ms": 2.4}],
     "http": {"docs": 31_525, "tool": "wrk", "workers": 2, "concurrency": 16, "seconds": 60.0, "requests": 12000,
-             "requests_per_s": 200.0, "p50_ms": 50.0, "p99_ms": 150.0, "errors": 0},
+             "requests_per_s": 200.0, "p50_ms": 50.0, "p99_ms": 150.0, "errors": 0,
+             "worker_rss_mib": [410.2, 433.9], "master_rss_mib": 61.0},
     "skipped": [],
 }
 
@@ -73,6 +74,10 @@ def test_report_without_peer_prints_blanks_and_the_skip_reason():
     assert _row(text, "1,000")[-2:] == ["–", "–"]
     assert "skipped: Lucene peer skipped: java and javac not on PATH" in text
     assert "FAILED: http: server exited" in text
+
+
+def test_report_gives_each_gunicorn_worker_its_resident_memory():
+    assert "410 / 434 (61)" in format_report(RESULTS)
 
 
 def test_report_of_nothing_says_so():
