@@ -42,10 +42,10 @@ from indexer.whoosh_private import live_segments
 
 # A fresh build flushes a Whoosh segment at the end of the batch (STORY_BATCH) that brings it to this many documents
 # (per worker; a multiple of STORY_BATCH, so exactly this many): it bounds the memory of the in-memory postings
-# (the largest process of a 300k-article build peaked at 1.3 GB) while keeping the segment count small, because a
-# query looks each new term up in every segment: at 300k articles, 19 segments of 16,000 spent 3.2 ms of a 17 ms
-# query reading postings, 7 of 48,000 spent 1.4 ms, and the build took as long.
-DOCS_PER_SEGMENT = 48_000
+# while keeping the segment count small, because a query looks each new term up in every segment. At 300k
+# articles: 19 segments of 16,000 spent 3.2 ms of a 17 ms query reading postings; 10 of 32,000 ran queries as
+# fast as 7 of 48,000 (p50 13.8 against 14.8-15.7 ms) with a lower peak (2,345 against 2,918 MiB, workers included).
+DOCS_PER_SEGMENT = 32_000
 PROGRESS_EVERY = 100
 PARALLEL_MIN_INPUT_BYTES = 4_000_000  # ~1,000 news articles
 MAX_DEFAULT_PROCS = 2
