@@ -174,7 +174,7 @@ class ReaderArrays:
             offset, ids, tfs = parts[0]
             return (ids + np.int32(offset) if offset else ids), tfs
         # one copy into arrays of the final size: shifting each segment's docnums and then concatenating
-        # copied every posting twice (a large index has a segment per 16,000 articles)
+        # copied every posting twice (a large index has a segment per DOCS_PER_SEGMENT articles)
         total = sum(len(ids) for _, ids, _ in parts)
         all_ids, all_tfs = np.empty(total, dtype=np.int32), np.empty(total, dtype=np.float32)
         at = 0
